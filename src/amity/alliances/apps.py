@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AlliancesConfig(AppConfig):
+    name = "amity.alliances"
+    label = "alliances"
+    verbose_name = "Alliances"

@@ -1,0 +1,402 @@
+"""Reads for alliances. Every selector takes the user and starts from ``visible_to``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from amity.core.models import user_role
+from amity.core.roles import INTERNAL_ROLES
+from amity.partners.models import Organization
+
+from .models import (
+    Alliance,
+    AllianceMember,
+    AllianceParty,
+    AllianceType,
+    Classification,
+    CorporateObjective,
+    PartyRole,
+    Stage,
+    StageChange,
+    StrategicReview,
+    Tier,
+)
+
+
+def is_internal(user: Any) -> bool:
+    return user_role(user) in INTERNAL_ROLES
+
+
+def _latest_review() -> QuerySet:
+    return StrategicReview.objects.filter(alliance=OuterRef("pk"), archived_at__isnull=True).order_by(
+        "-review_date", "-id"
+    )
+
+
+def with_latest_review(qs: QuerySet) -> QuerySet:
+    """Annotate alliances with their latest strategic review's result (internal users only)."""
+    latest = _latest_review()
+    return qs.annotate(
+        review_id=Subquery(latest.values("id")[:1]),
+        review_date=Subquery(latest.values("review_date")[:1]),
+        review_classification=Subquery(latest.values("classification")[:1]),
+        review_total=Subquery(latest.values("criteria_total")[:1]),
+        review_activities=Subquery(latest.values("activities_count")[:1]),
+        review_signals=Subquery(latest.values("commitment_signals")[:1]),
+        review_tier_id=Subquery(latest.values("recommended_tier_id")[:1]),
+    )
+
+
+def active_parties() -> Prefetch:
+    return Prefetch(
+        "parties",
+        queryset=AllianceParty.objects.active().select_related("organization").order_by("id"),
+        to_attr="active_parties",
+    )
+
+
+def alliance_list(*, user: Any, include_archived: bool = False) -> QuerySet:
+    """Alliances the user may see, with tier, owner and parties loaded in constant queries."""
+    qs = Alliance.objects.visible_to(user)
+    if not include_archived:
+        qs = qs.active()
+    qs = qs.select_related("tier", "owner").prefetch_related(active_parties())
+    if is_internal(user):
+        qs = with_latest_review(qs)
+    return qs
+
+
+def alliance_detail(*, user: Any, pk: int) -> Alliance:
+    """One visible alliance with parties, people and objectives loaded; 404 otherwise."""
+    from django.http import Http404
+
+    qs = Alliance.objects.select_related("tier", "owner").prefetch_related(
+        active_parties(),
+        Prefetch(
+            "members",
+            queryset=AllianceMember.objects.active()
+            .select_related("contact__organization")
+            .order_by("role", "id"),
+            to_attr="active_members",
+        ),
+        "objectives",
+    )
+
+    try:
+        return qs.visible_to(user).get(pk=pk)
+    except (Alliance.DoesNotExist, ValueError, TypeError):
+        raise Http404("No alliance matches the given query.") from None
+
+
+def partner_names(alliance: Alliance) -> str:
+    parties = getattr(alliance, "active_parties", None)
+    if parties is None:
+        parties = list(alliance.parties.active().select_related("organization"))
+    return ", ".join(p.organization.name for p in parties if p.role != PartyRole.HOST)
+
+
+def latest_review(alliance: Alliance, user: Any) -> StrategicReview | None:
+    if not is_internal(user):
+        return None
+    return (
+        alliance.reviews.active()
+        .select_related("recommended_tier", "reviewed_by")
+        .order_by("-review_date", "-id")
+        .first()
+    )
+
+
+# --- portfolio ---------------------------------------------------------------------------
+
+
+def portfolio_summary(*, user: Any) -> dict[str, Any]:
+    """Totals of the visible, active portfolio by tier, stage, type and classification."""
+    qs = Alliance.objects.visible_to(user).active()
+    total = qs.count()
+    tiers = list(Tier.objects.visible_to(user).active().order_by("rank"))
+    by_tier_raw = dict(qs.values_list("tier_id").annotate(n=Count("id")).values_list("tier_id", "n"))
+    by_tier = [
+        {
+            "tier_id": t.pk,
+            "tier": t.name,
+            "rank": t.rank,
+            "count": by_tier_raw.get(t.pk, 0),
+            "target_count": t.target_count,
+            "color": t.color,
+            "over_target": t.target_count is not None and by_tier_raw.get(t.pk, 0) > t.target_count,
+        }
+        for t in tiers
+    ]
+    if by_tier_raw.get(None):
+        by_tier.append(
+            {
+                "tier_id": None,
+                "tier": "No tier",
+                "rank": None,
+                "count": by_tier_raw[None],
+                "target_count": None,
+                "color": "#dee2e6",
+                "over_target": False,
+            }
+        )
+    by_stage_raw = dict(qs.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    by_type_raw = dict(
+        qs.values_list("alliance_type").annotate(n=Count("id")).values_list("alliance_type", "n")
+    )
+    summary: dict[str, Any] = {
+        "total": total,
+        "by_tier": by_tier,
+        "by_stage": [
+            {"stage": s.value, "label": s.label, "count": by_stage_raw.get(s.value, 0)} for s in Stage
+        ],
+        "by_type": [
+            {"type": t.value, "label": t.label, "count": by_type_raw.get(t.value, 0)} for t in AllianceType
+        ],
+        "by_classification": [],
+        "annual_value": qs.aggregate(v=Sum("annual_value"))["v"] or 0,
+    }
+    if is_internal(user):
+        counts = Counter(with_latest_review(qs).values_list("review_classification", flat=True))
+        summary["by_classification"] = [
+            {"classification": c.value, "label": c.label, "count": counts.get(c.value, 0)}
+            for c in Classification
+        ] + [{"classification": None, "label": "Not reviewed", "count": counts.get(None, 0)}]
+    return summary
+
+
+def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
+    """The portfolio strategic review: ranking, tier fit, over-subscribed tiers, candidates.
+
+    Internal users only (the classification of a partner is not shared with partners).
+    """
+    if not is_internal(user):
+        return {"rows": [], "tiers": [], "unreviewed": [], "alliancize": []}
+    alliances = list(alliance_list(user=user).order_by("name"))
+    review_ids = [a.review_id for a in alliances if a.review_id]
+    reviews = {
+        r.alliance_id: r
+        for r in StrategicReview.objects.filter(pk__in=review_ids).select_related("recommended_tier")
+    }
+    tiers = {t.pk: t for t in Tier.objects.active()}
+    rows = []
+    for a in alliances:
+        review = reviews.get(a.pk)
+        if review is None:
+            continue
+        flags = review.explanation.get("flags", []) if isinstance(review.explanation, dict) else []
+        current = tiers.get(a.tier_id)
+        recommended = tiers.get(review.recommended_tier_id)
+        if current and recommended:
+            fit = (
+                "match"
+                if current.pk == recommended.pk
+                else ("over" if current.rank < recommended.rank else "under")
+            )
+        else:
+            fit = "unknown"
+        rows.append(
+            {
+                "alliance": a,
+                "review": review,
+                "partners": partner_names(a),
+                "criteria_total": review.criteria_total,
+                "activities_count": review.activities_count,
+                "commitment_signals": review.commitment_signals,
+                "classification": review.classification,
+                "classification_label": Classification(review.classification).label,
+                "current_tier": current,
+                "recommended_tier": recommended,
+                "fit": fit,
+                "flags": flags,
+                "annual_value": a.annual_value,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            -r["criteria_total"],
+            -r["activities_count"],
+            -r["commitment_signals"],
+            r["alliance"].name,
+        )
+    )
+    for i, row in enumerate(rows, start=1):
+        row["rank"] = i
+    current_counts = Counter(a.tier_id for a in alliances)
+    recommended_counts = Counter(r["recommended_tier"].pk for r in rows if r["recommended_tier"])
+    tier_rows = [
+        {
+            "tier": t,
+            "current": current_counts.get(t.pk, 0),
+            "recommended": recommended_counts.get(t.pk, 0),
+            "target": t.target_count,
+            "over_by": max(0, current_counts.get(t.pk, 0) - t.target_count)
+            if t.target_count is not None
+            else 0,
+        }
+        for t in sorted(tiers.values(), key=lambda t: t.rank)
+    ]
+    return {
+        "rows": rows,
+        "tiers": tier_rows,
+        "oversubscribed": [t for t in tier_rows if t["over_by"] > 0],
+        "unreviewed": [a for a in alliances if a.pk not in reviews],
+        "alliancize": [r for r in rows if "alliancize" in r["flags"]],
+        "strategic_count": sum(1 for r in rows if r["classification"] == Classification.STRATEGIC),
+    }
+
+
+def objective_coverage(*, user: Any) -> dict[str, Any]:
+    """Which corporate objectives each alliance serves, and which no alliance serves."""
+    objectives = list(
+        CorporateObjective.objects.visible_to(user)
+        .active()
+        .prefetch_related(
+            Prefetch(
+                "alliances",
+                queryset=Alliance.objects.visible_to(user).active().select_related("tier").order_by("name"),
+                to_attr="serving",
+            )
+        )
+    )
+    alliances = list(
+        Alliance.objects.visible_to(user)
+        .active()
+        .select_related("tier")
+        .prefetch_related("objectives")
+        .order_by("name")
+    )
+    return {
+        "objectives": objectives,
+        "uncovered": [o for o in objectives if not o.serving],
+        "alliances": alliances,
+        "without_objective": [a for a in alliances if not a.objectives.all()],
+    }
+
+
+# --- history ---------------------------------------------------------------------------
+
+HIDDEN_FIELDS = {"updated_at", "version", "explanation", "stage_changed_at"}
+
+
+def _diff(record: Any) -> list[dict[str, Any]]:
+    prev = record.prev_record
+    if prev is None:
+        return []
+    delta = record.diff_against(prev)
+    out = []
+    for change in delta.changes:
+        if change.field in HIDDEN_FIELDS:
+            continue
+        field = record.instance_type._meta.get_field(change.field)
+        out.append(
+            {
+                "field": str(field.verbose_name),
+                "old": _display(field, change.old),
+                "new": _display(field, change.new),
+            }
+        )
+    return out
+
+
+def _display(field: Any, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else f"#{value}"
+    return str(value)
+
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_entries(records: Any, label: str) -> list[dict[str, Any]]:
+    entries = []
+    for record in records:
+        entry = {
+            "when": record.history_date,
+            "who": str(record.history_user) if record.history_user else "system",
+            "what": label,
+            "object": str(record.instance),
+            "action": ACTIONS.get(record.history_type, record.history_type),
+            "reason": record.history_change_reason or "",
+            "changes": _diff(record) if record.history_type == "~" else [],
+        }
+        if record.history_type == "~" and not entry["changes"] and not entry["reason"]:
+            continue
+        entries.append(entry)
+    return entries
+
+
+def alliance_timeline(*, alliance: Alliance, user: Any, limit: int = 100) -> list[dict[str, Any]]:
+    """Every recorded change to the alliance and its parties, people and (internal) reviews."""
+    entries = history_entries(
+        alliance.history.select_related("history_user").order_by("-history_date")[:limit], "Alliance"
+    )
+    entries += history_entries(
+        AllianceParty.history.filter(alliance_id=alliance.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit],
+        "Party",
+    )
+    entries += history_entries(
+        AllianceMember.history.filter(alliance_id=alliance.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit],
+        "Person",
+    )
+    if is_internal(user):
+        entries += history_entries(
+            StrategicReview.history.filter(alliance_id=alliance.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit],
+            "Strategic review",
+        )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def organization_timeline(*, organization: Organization, user: Any, limit: int = 100) -> list[dict[str, Any]]:
+    from amity.partners.models import Contact
+
+    entries = history_entries(
+        organization.history.select_related("history_user").order_by("-history_date")[:limit], "Organization"
+    )
+    contacts = Contact.objects.visible_to(user).filter(organization=organization).values("pk")
+    entries += history_entries(
+        Contact.history.filter(id__in=contacts)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit],
+        "Contact",
+    )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def stage_history(alliance: Alliance) -> QuerySet:
+    return (
+        StageChange.objects.filter(alliance=alliance)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )
+
+
+def alliances_of_organization(*, organization: Organization, user: Any) -> QuerySet:
+    return (
+        alliance_list(user=user)
+        .filter(pk__in=AllianceParty.objects.active().filter(organization=organization).values("alliance_id"))
+        .order_by("name")
+    )
+
+
+def due_for_review(*, user: Any) -> QuerySet:
+    """Alliances in manage & grow whose latest review is older than a year (or missing)."""
+    cutoff = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    qs = with_latest_review(Alliance.objects.visible_to(user).active().filter(stage=Stage.MANAGE))
+    return qs.filter(Q(review_date__lt=cutoff) | Q(review_date__isnull=True))

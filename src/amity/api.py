@@ -1,0 +1,96 @@
+"""The REST API root: authentication, error handling, and each app's router."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from amity import __version__
+from amity.accounts.services import token_authenticate
+from amity.core.services import ConflictError, validation_messages
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Amity API",
+    version=__version__,
+    description=(
+        "Strategic alliance management. Authenticate with a session cookie or "
+        "`Authorization: Bearer <token>` (create one with `amity token create --user NAME`). "
+        "Lists are paginated (`limit`, `offset`) and return `count` and `items`. "
+        "Invalid input answers 422 with messages per field; what you may not see answers 404."
+    ),
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _field_errors(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        loc = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", "invalid"))
+    return fields
+
+
+@api.exception_handler(NinjaValidationError)
+def on_ninja_validation(request, exc):
+    return api.create_response(
+        request, {"detail": "Invalid input.", "errors": _field_errors(exc.errors)}, status=422
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_validation(request, exc):
+    return api.create_response(
+        request, {"detail": "Invalid input.", "errors": validation_messages(exc)}, status=422
+    )
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc), "current_version": exc.current}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def on_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _mount() -> None:
+    from amity.accounts.api import router as accounts_router
+    from amity.alliances.api import router as alliances_router
+    from amity.partners.api import router as partners_router
+
+    api.add_router("", partners_router)
+    api.add_router("", alliances_router)
+    api.add_router("", accounts_router)
+
+
+_mount()

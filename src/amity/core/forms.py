@@ -1,0 +1,60 @@
+"""Form base: every choice of a related object goes through the visibility rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+
+
+class VisibleModelForm(forms.ModelForm):
+    """A ModelForm that takes ``user`` and narrows related-object choices to what they see.
+
+    Forms only parse input; the view hands ``cleaned_data`` to a service that writes.
+    """
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user).filter(archived_at__isnull=True)
+            _bootstrap(field)
+
+    def model_data(self) -> dict[str, Any]:
+        """Cleaned values of the model's own (non-m2m) fields."""
+        opts = self.instance._meta
+        names = {f.name for f in opts.get_fields() if not f.many_to_many and not f.one_to_many}
+        return {k: v for k, v in self.cleaned_data.items() if k in names}
+
+
+class VisibleForm(forms.Form):
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if isinstance(queryset, models.QuerySet) and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user).filter(archived_at__isnull=True)
+            _bootstrap(field)
+
+
+def _bootstrap(field: forms.Field) -> None:
+    widget = field.widget
+    if isinstance(widget, (forms.CheckboxInput,)):
+        css = "form-check-input"
+    elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+        css = "form-select"
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
+        css = ""
+    else:
+        css = "form-control"
+    if css:
+        widget.attrs.setdefault("class", css)
+    if isinstance(widget, forms.DateInput):
+        widget.input_type = "date"
+        widget.format = "%Y-%m-%d"
+    if isinstance(widget, forms.Textarea):
+        widget.attrs.setdefault("rows", 3)

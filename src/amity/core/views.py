@@ -1,0 +1,283 @@
+"""Generic views (NetBox-style): list, detail, edit and archive configured by attributes.
+
+Every view reads through ``Model.objects.visible_to(request.user)``; a page a user may not
+see is a 404. The same URL serves the full page or, for htmx requests, just the fragment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection, models
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from .export import csv_response
+from .permissions import can, get_visible_or_404
+from .services import ConflictError, model_archive, model_restore
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "reason": str(exc).splitlines()[0][:200]},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def resolve(obj: Any, path: str) -> Any:
+    """Follow a dotted attribute path; call ``get_<x>_display`` style callables."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+        if callable(obj) and not isinstance(obj, models.Manager):
+            obj = obj()
+    return obj
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a generic list: what to show, how to sort, whether it links."""
+
+    key: str
+    label: str
+    sort: str | None = None
+    link: bool = False
+    template: str | None = None  # optional cell template, gets ``obj`` and ``value``
+    export: bool = True
+    align: str = ""
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[list[Column]] = []
+    filterset_class: ClassVar[Any] = None
+    template_name: ClassVar[str] = "core/object_list.html"
+    partial_template: ClassVar[str] = "core/partials/object_table.html"
+    default_sort: ClassVar[str] = "name"
+    title: ClassVar[str] = ""
+    create_url: ClassVar[str | None] = None
+    export_filename: ClassVar[str] = "export.csv"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        qs = self.model.objects.visible_to(request.user)
+        if request.GET.get("archived") != "1":
+            qs = qs.active()
+        return qs
+
+    def sort_param(self, request: HttpRequest) -> tuple[str, str]:
+        allowed = {c.key: c.sort for c in self.columns if c.sort}
+        raw = request.GET.get("sort", self.default_sort)
+        key = raw.lstrip("-")
+        if key not in allowed:
+            raw, key = self.default_sort, self.default_sort.lstrip("-")
+        field = allowed.get(key, key)
+        descending = raw.startswith("-")
+        return raw, ("-" if descending else "") + field
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        qs = self.get_queryset(request)
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+        sort, order_by = self.sort_param(request)
+        qs = qs.order_by(order_by, "pk")
+        if request.GET.get("export") == "csv":
+            return self.export(qs)
+        paginator = Paginator(qs, self.page_size(request))
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query_no_sort = query.copy()
+        query_no_sort.pop("sort", None)
+        context = {
+            "title": self.title or self.model._meta.verbose_name_plural.capitalize(),
+            "columns": self.columns,
+            "page": page,
+            "rows": [(obj, [resolve(obj, c.key) for c in self.columns]) for obj in page.object_list],
+            "filterset": filterset,
+            "sort": sort,
+            "querystring": query.urlencode(),
+            "querystring_no_sort": query_no_sort.urlencode(),
+            "can_create": self.create_url and can(request.user, "create", self.model),
+            "create_url": self.create_url,
+            "model_name": self.model._meta.verbose_name,
+            "show_archived": request.GET.get("archived") == "1",
+        }
+        context.update(self.extra_context(request))
+        template = (
+            self.partial_template
+            if getattr(request, "htmx", False) and not request.htmx.boosted
+            else self.template_name
+        )
+        return render(request, template, context)
+
+    def page_size(self, request: HttpRequest) -> int:
+        try:
+            return max(1, min(int(request.GET.get("per_page", settings.AMITY_PAGE_SIZE)), 200))
+        except ValueError:
+            return settings.AMITY_PAGE_SIZE
+
+    def extra_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {}
+
+    def export(self, qs: models.QuerySet) -> HttpResponse:
+        columns = [c for c in self.columns if c.export]
+        rows = ([resolve(obj, c.key) for c in columns] for obj in qs.iterator(chunk_size=2000))
+        return csv_response(self.export_filename, [c.label for c in columns], rows)
+
+
+class ObjectDetailView(LoginRequiredMixin, View):
+    model: ClassVar[type[models.Model]]
+    template_name: ClassVar[str]
+    context_object_name: ClassVar[str] = "object"
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        return get_visible_or_404(self.model, request.user, pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        context = {
+            self.context_object_name: obj,
+            "object": obj,
+            "can_change": can(request.user, "change", obj),
+            "can_archive": can(request.user, "archive", obj),
+        }
+        context.update(self.extra_context(request, obj))
+        return render(request, self.template_name, context)
+
+    def extra_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        return {}
+
+
+class ObjectEditView(LoginRequiredMixin, View):
+    """Create (no pk) or edit an object through a form and a service.
+
+    Subclasses implement ``save(form, obj, user, version)`` that calls one service. Field
+    errors from the service land on the form; a stale edit shows a conflict, never
+    overwrites.
+    """
+
+    model: ClassVar[type[models.Model]]
+    form_class: ClassVar[Any]
+    template_name: ClassVar[str] = "core/object_form.html"
+
+    def get_object(self, request: HttpRequest, pk: int | None) -> Any:
+        if pk is None:
+            if not can(request.user, "create", self.model):
+                raise PermissionDenied
+            return None
+        obj = get_visible_or_404(self.model, request.user, pk=pk)
+        if not can(request.user, "change", obj):
+            raise PermissionDenied
+        return obj
+
+    def get_form(self, request: HttpRequest, obj: Any, data: Any = None) -> Any:
+        return self.form_class(data, instance=obj, user=request.user)
+
+    def context(self, request: HttpRequest, form: Any, obj: Any, **extra: Any) -> dict[str, Any]:
+        verbose = self.model._meta.verbose_name
+        return {
+            "form": form,
+            "object": obj,
+            "title": f"Edit {obj}" if obj else f"New {verbose}",
+            "cancel_url": obj.get_absolute_url() if obj else request.GET.get("next", "/"),
+            "version": getattr(obj, "version", None),
+            **extra,
+        }
+
+    def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        return render(request, self.template_name, self.context(request, self.get_form(request, obj), obj))
+
+    def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        form = self.get_form(request, obj, request.POST)
+        if form.is_valid():
+            version = _int_or_none(request.POST.get("version"))
+            try:
+                saved = self.save(form, obj, request.user, version)
+            except ConflictError as exc:
+                form.add_error(None, str(exc))
+                return render(
+                    request,
+                    self.template_name,
+                    self.context(request, form, obj, conflict=exc.instance),
+                    status=409,
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, f"Saved {saved}.")
+                return redirect(saved.get_absolute_url())
+        return render(request, self.template_name, self.context(request, form, obj), status=422)
+
+    def save(self, form: Any, obj: Any, user: Any, version: int | None) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                for message in error.messages:
+                    form.add_error(
+                        target,
+                        message if target else f"{field}: {message}" if field != "__all__" else message,
+                    )
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ObjectArchiveView(LoginRequiredMixin, View):
+    """POST to archive (or with ``restore=1`` to bring back) an object."""
+
+    model: ClassVar[type[models.Model]]
+    success_url: ClassVar[str] = "/"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_visible_or_404(self.model, request.user, pk=pk)
+        if not can(request.user, "archive", obj):
+            raise PermissionDenied
+        try:
+            if request.POST.get("restore") == "1":
+                obj = model_restore(instance=obj, user=request.user)
+                messages.success(request, f"Restored {obj}.")
+                return redirect(obj.get_absolute_url())
+            self.archive(obj, request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(obj.get_absolute_url())
+        messages.success(request, f"Archived {obj}. It can be restored from the archived list.")
+        return redirect(self.success_url)
+
+    def archive(self, obj: Any, user: Any) -> Any:
+        return model_archive(instance=obj, user=user)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from amity.api import api
+from amity.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("amity.accounts.urls")),
+    path("", include("amity.alliances.urls")),
+    path("partners/", include("amity.partners.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
