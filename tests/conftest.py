@@ -1,0 +1,91 @@
+"""Shared fixtures. Tests hit the real database (SQLite, or PostgreSQL with
+AMITY_TEST_DATABASE_URL) and use factories from ``tests.factories``."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests import factories as f
+
+
+@pytest.fixture
+def home(db):
+    return f.home_org()
+
+
+@pytest.fixture
+def admin(db, home):
+    return f.admin_user(username="admin1")
+
+
+@pytest.fixture
+def manager(db, home):
+    return f.manager_user(username="manager1")
+
+
+@pytest.fixture
+def executive(db, home):
+    return f.executive_user(username="exec1")
+
+
+@pytest.fixture
+def partner_org(db):
+    return f.OrganizationFactory(name="Stratus Test Cloud")
+
+
+@pytest.fixture
+def other_partner_org(db):
+    return f.OrganizationFactory(name="Kestrel Test IT")
+
+
+@pytest.fixture
+def partner(db, partner_org):
+    return f.partner_user(partner_org, username="partner1")
+
+
+@pytest.fixture
+def other_partner(db, other_partner_org):
+    return f.partner_user(other_partner_org, username="partner2")
+
+
+@pytest.fixture
+def alliance(db, home, partner_org):
+    return f.AllianceFactory(name="Stratus Test Alliance", partner=partner_org)
+
+
+@pytest.fixture
+def other_alliance(db, home, other_partner_org):
+    return f.AllianceFactory(name="Kestrel Test Alliance", partner=other_partner_org)
+
+
+def login(client: Client, user) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    """``client_for(user)`` returns a Django test client signed in as ``user``."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    """``api_for(user)`` returns a client that sends a real Bearer token for ``user``."""
+    from amity.accounts.services import token_create
+
+    def make(user):
+        if user is None:
+            return Client()
+        _, raw = token_create(user=user, name="test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
