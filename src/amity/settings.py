@@ -140,7 +140,7 @@ ROOT_URLCONF = "amity.urls"
 WSGI_APPLICATION = "amity.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portfolio"
+LOGIN_REDIRECT_URL = "alliances:portfolio"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -177,12 +177,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed, compressed files once `collectstatic` has run (amity serve does it);
+        # plain finders before that (tests, runserver).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if (STATIC_ROOT / "staticfiles.json").exists() and not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Amity's own settings.

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""Alliance pages (views.py) and portfolio-wide pages (views_portfolio.py)."""
+
+from . import views, views_portfolio
 
 app_name = "alliances"
-urlpatterns: list = []
+urlpatterns = views_portfolio.urlpatterns + views.urlpatterns

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path
 
 app_name = "partners"
-urlpatterns: list = []
+
+
+@login_required
+def organization_list(request):
+    return render(request, "base.html", {"title": "Partners"})
+
+
+urlpatterns = [path("", organization_list, name="organization_list")]

@@ -1,0 +1,114 @@
+/* Amity front-end glue: charts from JSON data islands (no inline scripts), small helpers. */
+(function () {
+  "use strict";
+
+  function data(el) {
+    var src = document.getElementById(el.dataset.chart);
+    return src ? JSON.parse(src.textContent) : null;
+  }
+
+  var palette = ["#5b4fcf", "#2f6690", "#c9a227", "#3a9d8f", "#e76f51", "#8d99ae", "#9b5de5", "#f4a261"];
+  var grid = { left: 48, right: 24, top: 24, bottom: 40, containLabel: true };
+
+  var builders = {
+    bar: function (d) {
+      return {
+        color: palette, grid: grid, tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: d.labels, axisLabel: { interval: 0, rotate: d.rotate || 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", data: d.values.map(function (v, i) {
+          return d.colors ? { value: v, itemStyle: { color: d.colors[i] } } : v;
+        }), barMaxWidth: 42, itemStyle: { borderRadius: [4, 4, 0, 0] } }]
+      };
+    },
+    hbar: function (d) {
+      return {
+        color: palette, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: "axis" },
+        yAxis: { type: "category", data: d.labels.slice().reverse(), axisTick: { show: false } },
+        xAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", data: d.values.slice().reverse(), barMaxWidth: 22, itemStyle: { borderRadius: [0, 4, 4, 0] } }]
+      };
+    },
+    donut: function (d) {
+      return {
+        color: d.colors || palette, tooltip: { trigger: "item" }, legend: { bottom: 0, type: "scroll" },
+        series: [{ type: "pie", radius: ["45%", "70%"], center: ["50%", "45%"], avoidLabelOverlap: true,
+          label: { formatter: "{c}" }, data: d.labels.map(function (l, i) { return { name: l, value: d.values[i] }; }) }]
+      };
+    },
+    pyramid: function (d) {
+      // Top tier first; a funnel sorted ascending draws the pyramid with the top tier narrowest.
+      var n = d.labels.length;
+      return {
+        tooltip: { trigger: "item", formatter: function (p) {
+          var t = d.targets[p.dataIndex];
+          return p.name + ": " + d.values[p.dataIndex] + " alliance(s)" + (t === null ? "" : " · target " + t);
+        } },
+        series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", top: 10, bottom: 10, gap: 3, minSize: "25%",
+          label: { position: "inside", color: "#fff", fontWeight: 600, formatter: function (p) {
+            var t = d.targets[p.dataIndex];
+            return p.name + "  " + d.values[p.dataIndex] + (t === null ? "" : " / " + t) + (d.over[p.dataIndex] ? "  ⚠" : "");
+          } },
+          data: d.labels.map(function (l, i) {
+            return { name: l, value: (i + 1) * (100 / n), itemStyle: { color: d.colors[i], borderColor: d.over[i] ? "#dc3545" : "#fff", borderWidth: d.over[i] ? 3 : 1 } };
+          }) }]
+      };
+    },
+    matrix: function (d) {
+      var colors = { strategic: "#5b2a86", tactical: "#8d99ae", undetermined: "#c9a227" };
+      var groups = {};
+      d.points.forEach(function (p) { (groups[p.classification] = groups[p.classification] || []).push(p); });
+      return {
+        grid: { left: 16, right: 32, top: 36, bottom: 40, containLabel: true },
+        legend: { top: 0 },
+        tooltip: { trigger: "item", formatter: function (p) {
+          var v = p.data.raw; return "<b>" + v.name + "</b><br>Strategic score " + v.x + "/20<br>Expected revenue " + v.value_label + "<br>" + v.classification_label;
+        } },
+        xAxis: { type: "value", name: d.xLabel, nameLocation: "middle", nameGap: 28, min: 0, max: 20 },
+        yAxis: { type: "value", name: d.yLabel, nameLocation: "end", axisLabel: { formatter: function (v) { return v >= 1e6 ? (v / 1e6) + "M" : v >= 1e3 ? (v / 1e3) + "k" : v; } } },
+        series: Object.keys(groups).map(function (k, idx) {
+          return { name: groups[k][0].classification_label, type: "scatter", symbolSize: 14, itemStyle: { color: colors[k] || palette[idx] },
+            label: { show: true, position: "right", formatter: function (p) { return p.data.raw.short; }, fontSize: 10, color: "#5c6280" },
+            data: groups[k].map(function (p) { return { value: [p.x, p.y], raw: p }; }),
+            markLine: idx === 0 ? { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#adb5bd" },
+              data: [{ xAxis: d.xThreshold }], label: { formatter: "strategic threshold" } } : undefined };
+        })
+      };
+    }
+  };
+
+  function renderCharts(root) {
+    if (typeof echarts === "undefined") { return; }
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      var d = data(el);
+      var build = builders[el.dataset.chartType];
+      if (!d || !build) { return; }
+      var chart = echarts.getInstanceByDom(el) || echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(build(d), true);
+      chart.on("click", function (p) {
+        var url = (p.data && p.data.raw && p.data.raw.url) || (d.urls && d.urls[p.dataIndex]);
+        if (url) { window.location.href = url; }
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  function wireConfirm(root) {
+    (root || document).querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.dataset.wired) { return; }
+      form.dataset.wired = "1";
+      form.addEventListener("submit", function (e) { if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); } });
+    });
+  }
+
+  function wireAutosubmit(root) {
+    (root || document).querySelectorAll("form[data-autosubmit] select").forEach(function (el) {
+      if (el.dataset.wired) { return; }
+      el.dataset.wired = "1";
+      el.addEventListener("change", function () { el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(); wireConfirm(); wireAutosubmit(); });
+  document.addEventListener("htmx:afterSwap", function (e) { renderCharts(e.target); wireConfirm(e.target); wireAutosubmit(e.target); });
+})();
