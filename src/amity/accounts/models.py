@@ -43,6 +43,14 @@ class User(AbstractUser):
         if self.role == Role.PARTNER and self.organization and self.organization.is_home:
             raise ValidationError({"organization": "A partner user cannot belong to our own company."})
 
+    def save(self, *args, **kwargs) -> None:
+        # One source of truth for power: the role. `createsuperuser` makes an admin; the
+        # admin role gets the Django admin (where tiers, rules and gates are configured).
+        if self.is_superuser and self.role != Role.ADMIN and self._state.adding:
+            self.role = Role.ADMIN
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        super().save(*args, **kwargs)
+
     @property
     def is_internal(self) -> bool:
         return self.role in INTERNAL_ROLES
