@@ -9,6 +9,12 @@ from django.test import Client
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 costs ~0.15 s per factory user; tests are about Amity, not about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def home(db):
     return f.home_org()

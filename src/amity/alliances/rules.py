@@ -108,7 +108,7 @@ def evaluate_rule(rule: ReviewRule, facts: dict[str, Any]) -> dict[str, Any]:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     return value
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -20,6 +21,8 @@ from .models import (
     Classification,
     CorporateObjective,
     PartyRole,
+    ReviewRule,
+    RuleKind,
     Stage,
     StageChange,
     StrategicReview,
@@ -48,6 +51,7 @@ def with_latest_review(qs: QuerySet) -> QuerySet:
         review_activities=Subquery(latest.values("activities_count")[:1]),
         review_signals=Subquery(latest.values("commitment_signals")[:1]),
         review_tier_id=Subquery(latest.values("recommended_tier_id")[:1]),
+        review_tier_name=Subquery(latest.values("recommended_tier__name")[:1]),
     )
 
 
@@ -64,7 +68,9 @@ def alliance_list(*, user: Any, include_archived: bool = False) -> QuerySet:
     qs = Alliance.objects.visible_to(user)
     if not include_archived:
         qs = qs.active()
-    qs = qs.select_related("tier", "owner").prefetch_related(active_parties())
+    qs = qs.select_related("tier", "owner").prefetch_related(
+        active_parties(), Prefetch("objectives", queryset=CorporateObjective.objects.order_by("code"))
+    )
     if is_internal(user):
         qs = with_latest_review(qs)
     return qs
@@ -282,8 +288,7 @@ def objective_coverage(*, user: Any) -> dict[str, Any]:
 HIDDEN_FIELDS = {"updated_at", "version", "explanation", "stage_changed_at"}
 
 
-def _diff(record: Any) -> list[dict[str, Any]]:
-    prev = record.prev_record
+def _diff(record: Any, prev: Any, names: dict) -> list[dict[str, Any]]:
     if prev is None:
         return []
     delta = record.diff_against(prev)
@@ -295,61 +300,89 @@ def _diff(record: Any) -> list[dict[str, Any]]:
         out.append(
             {
                 "field": str(field.verbose_name),
-                "old": _display(field, change.old),
-                "new": _display(field, change.new),
+                "old": _display(field, change.old, names),
+                "new": _display(field, change.new, names),
             }
         )
     return out
 
 
-def _display(field: Any, value: Any) -> str:
+def _display(field: Any, value: Any, names: dict) -> str:
     if value in (None, ""):
         return "—"
     if getattr(field, "choices", None):
         return str(dict(field.choices).get(value, value))
     if field.is_relation and field.related_model is not None:
-        obj = field.related_model._default_manager.filter(pk=value).first()
-        return str(obj) if obj else f"#{value}"
+        key = (field.related_model, value)
+        if key not in names:  # one query per distinct related object, not per entry
+            obj = field.related_model._default_manager.filter(pk=value).first()
+            names[key] = str(obj) if obj else f"#{value}"
+        return names[key]
     return str(value)
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def history_entries(records: Any, label: str) -> list[dict[str, Any]]:
+def history_entries(records: Any, label: str, describe: Any = None) -> list[dict[str, Any]]:
+    """Timeline entries for history records, each change diffed against the version before.
+
+    The previous version comes from the same batch when it is there (no query per entry);
+    only the oldest record of each object in the batch asks the database for its predecessor.
+    """
+    records = list(records)
+    by_object: dict[Any, list[Any]] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    previous: dict[int, Any] = {}
+    for versions in by_object.values():
+        versions.sort(key=lambda r: (r.history_date, r.history_id))
+        for older, newer in zip(versions, versions[1:], strict=False):
+            previous[newer.history_id] = older
+    names: dict = {}
     entries = []
     for record in records:
-        entry = {
-            "when": record.history_date,
-            "who": str(record.history_user) if record.history_user else "system",
-            "what": label,
-            "object": str(record.instance),
-            "action": ACTIONS.get(record.history_type, record.history_type),
-            "reason": record.history_change_reason or "",
-            "changes": _diff(record) if record.history_type == "~" else [],
-        }
-        if record.history_type == "~" and not entry["changes"] and not entry["reason"]:
+        changes: list[dict[str, Any]] = []
+        if record.history_type == "~":
+            prev = previous.get(record.history_id) or record.prev_record
+            changes = _diff(record, prev, names)
+        reason = record.history_change_reason or ""
+        if record.history_type == "~" and not changes and not reason:
             continue
-        entries.append(entry)
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": str(record.history_user) if record.history_user else "system",
+                "what": label,
+                "object": describe(record) if describe else str(record.instance),
+                "action": ACTIONS.get(record.history_type, record.history_type),
+                "reason": reason,
+                "changes": changes,
+            }
+        )
     return entries
 
 
 def alliance_timeline(*, alliance: Alliance, user: Any, limit: int = 100) -> list[dict[str, Any]]:
     """Every recorded change to the alliance and its parties, people and (internal) reviews."""
     entries = history_entries(
-        alliance.history.select_related("history_user").order_by("-history_date")[:limit], "Alliance"
+        alliance.history.select_related("history_user").order_by("-history_date")[:limit],
+        "Alliance",
+        lambda r: r.name,
     )
     entries += history_entries(
         AllianceParty.history.filter(alliance_id=alliance.pk)
-        .select_related("history_user")
+        .select_related("history_user", "organization")
         .order_by("-history_date")[:limit],
         "Party",
+        lambda r: f"{r.organization.name} ({r.get_role_display()})",
     )
     entries += history_entries(
         AllianceMember.history.filter(alliance_id=alliance.pk)
-        .select_related("history_user")
+        .select_related("history_user", "contact")
         .order_by("-history_date")[:limit],
         "Person",
+        lambda r: f"{r.contact} ({r.get_role_display()})",
     )
     if is_internal(user):
         entries += history_entries(
@@ -357,6 +390,7 @@ def alliance_timeline(*, alliance: Alliance, user: Any, limit: int = 100) -> lis
             .select_related("history_user")
             .order_by("-history_date")[:limit],
             "Strategic review",
+            lambda r: f"Review of {r.review_date:%d %b %Y}",
         )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
@@ -366,14 +400,15 @@ def organization_timeline(*, organization: Organization, user: Any, limit: int =
     from amity.partners.models import Contact
 
     entries = history_entries(
-        organization.history.select_related("history_user").order_by("-history_date")[:limit], "Organization"
+        organization.history.select_related("history_user").order_by("-history_date")[:limit],
+        "Organization",
+        lambda r: r.name,
     )
     contacts = Contact.objects.visible_to(user).filter(organization=organization).values("pk")
     entries += history_entries(
-        Contact.history.filter(id__in=contacts)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit],
+        Contact.history.filter(id__in=contacts).select_related("history_user").order_by("-history_date")[:limit],
         "Contact",
+        lambda r: f"{r.first_name} {r.last_name}",
     )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
@@ -397,6 +432,29 @@ def alliances_of_organization(*, organization: Organization, user: Any) -> Query
 
 def due_for_review(*, user: Any) -> QuerySet:
     """Alliances in manage & grow whose latest review is older than a year (or missing)."""
-    cutoff = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    cutoff = timezone.localdate() - timedelta(days=365)
     qs = with_latest_review(Alliance.objects.visible_to(user).active().filter(stage=Stage.MANAGE))
     return qs.filter(Q(review_date__lt=cutoff) | Q(review_date__isnull=True))
+
+
+def strategic_threshold() -> int:
+    """The criteria total the first 'strategic' classification rule asks for (drawn on the matrix)."""
+    for rule in ReviewRule.objects.active().filter(
+        kind=RuleKind.CLASSIFICATION, outcome=Classification.STRATEGIC
+    ):
+        for clause in rule.conditions:
+            if clause.get("fact") == "criteria_total" and clause.get("op") in (">=", ">"):
+                try:
+                    return int(clause["value"]) + (1 if clause["op"] == ">" else 0)
+                except (TypeError, ValueError):
+                    continue
+    return 13
+
+
+def recent_stage_changes(*, user: Any, limit: int = 8) -> list[StageChange]:
+    """The latest life-cycle moves of alliances the user may see."""
+    return list(
+        StageChange.objects.filter(alliance__in=Alliance.objects.visible_to(user).active().values("pk"))
+        .select_related("alliance", "changed_by")
+        .order_by("-changed_at", "-id")[:limit]
+    )

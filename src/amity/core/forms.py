@@ -8,7 +8,20 @@ from django import forms
 from django.db import models
 
 
-class VisibleModelForm(forms.ModelForm):
+class MarkInvalidMixin:
+    """Fields with an error get Bootstrap's ``is-invalid`` class (also for service errors)."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    widget.attrs["class"] = (css + " is-invalid").strip()
+
+
+class VisibleModelForm(MarkInvalidMixin, forms.ModelForm):
     """A ModelForm that takes ``user`` and narrows related-object choices to what they see.
 
     Forms only parse input; the view hands ``cleaned_data`` to a service that writes.
@@ -30,7 +43,7 @@ class VisibleModelForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k in names}
 
 
-class VisibleForm(forms.Form):
+class VisibleForm(MarkInvalidMixin, forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user

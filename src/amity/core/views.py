@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
 
@@ -82,8 +83,12 @@ class ObjectListView(LoginRequiredMixin, View):
             qs = qs.active()
         return qs
 
+    def get_columns(self, request: HttpRequest) -> list[Column]:
+        """The columns for this user (override to hide some, e.g. from partner users)."""
+        return list(self.columns)
+
     def sort_param(self, request: HttpRequest) -> tuple[str, str]:
-        allowed = {c.key: c.sort for c in self.columns if c.sort}
+        allowed = {c.key: c.sort for c in self.get_columns(request) if c.sort}
         raw = request.GET.get("sort", self.default_sort)
         key = raw.lstrip("-")
         if key not in allowed:
@@ -97,22 +102,24 @@ class ObjectListView(LoginRequiredMixin, View):
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
-            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+            # Valid filters apply; an invalid one is shown with its error, not silently dropped.
+            qs = filterset.qs
         sort, order_by = self.sort_param(request)
         qs = qs.order_by(order_by, "pk")
         if request.GET.get("export") == "csv":
-            return self.export(qs)
+            return self.export(qs, self.get_columns(request))
         paginator = Paginator(qs, self.page_size(request))
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         query_no_sort = query.copy()
         query_no_sort.pop("sort", None)
+        columns = self.get_columns(request)
         context = {
             "title": self.title or self.model._meta.verbose_name_plural.capitalize(),
-            "columns": self.columns,
+            "columns": columns,
             "page": page,
-            "rows": [(obj, [resolve(obj, c.key) for c in self.columns]) for obj in page.object_list],
+            "rows": [(obj, [resolve(obj, c.key) for c in columns]) for obj in page.object_list],
             "filterset": filterset,
             "sort": sort,
             "querystring": query.urlencode(),
@@ -139,8 +146,8 @@ class ObjectListView(LoginRequiredMixin, View):
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
         return {}
 
-    def export(self, qs: models.QuerySet) -> HttpResponse:
-        columns = [c for c in self.columns if c.export]
+    def export(self, qs: models.QuerySet, columns: list[Column]) -> HttpResponse:
+        columns = [c for c in columns if c.export]
         rows = ([resolve(obj, c.key) for c in columns] for obj in qs.iterator(chunk_size=2000))
         return csv_response(self.export_filename, [c.label for c in columns], rows)
 
@@ -199,7 +206,7 @@ class ObjectEditView(LoginRequiredMixin, View):
             "form": form,
             "object": obj,
             "title": f"Edit {obj}" if obj else f"New {verbose}",
-            "cancel_url": obj.get_absolute_url() if obj else request.GET.get("next", "/"),
+            "cancel_url": obj.get_absolute_url() if obj else safe_next(request),
             "version": getattr(obj, "version", None),
             **extra,
         }
@@ -232,6 +239,16 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def save(self, form: Any, obj: Any, user: Any, version: int | None) -> Any:  # pragma: no cover
         raise NotImplementedError
+
+
+def safe_next(request: HttpRequest, default: str = "/") -> str:
+    """The ``next`` parameter if it points inside this site, else ``default``."""
+    target = request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def _int_or_none(value: Any) -> int | None:

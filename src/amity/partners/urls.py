@@ -1,13 +1,22 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Organizations and contacts, under /partners/."""
+
+from __future__ import annotations
+
 from django.urls import path
+
+from . import views
 
 app_name = "partners"
 
-
-@login_required
-def organization_list(request):
-    return render(request, "base.html", {"title": "Partners"})
-
-
-urlpatterns = [path("", organization_list, name="organization_list")]
+urlpatterns = [
+    path("", views.OrganizationListView.as_view(), name="organization_list"),
+    path("new/", views.OrganizationEditView.as_view(), name="organization_create"),
+    path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+    path("<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization_edit"),
+    path("<int:pk>/archive/", views.OrganizationArchiveView.as_view(), name="organization_archive"),
+    path("contacts/", views.ContactListView.as_view(), name="contact_list"),
+    path("contacts/new/", views.ContactEditView.as_view(), name="contact_create"),
+    path("contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
+    path("contacts/<int:pk>/edit/", views.ContactEditView.as_view(), name="contact_edit"),
+    path("contacts/<int:pk>/archive/", views.ContactArchiveView.as_view(), name="contact_archive"),
+]

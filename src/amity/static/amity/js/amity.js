@@ -26,12 +26,14 @@
         color: palette, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: "axis" },
         yAxis: { type: "category", data: d.labels.slice().reverse(), axisTick: { show: false } },
         xAxis: { type: "value", minInterval: 1 },
-        series: [{ type: "bar", data: d.values.slice().reverse(), barMaxWidth: 22, itemStyle: { borderRadius: [0, 4, 4, 0] } }]
+        series: [{ type: "bar", data: d.values.map(function (v, i) {
+          return d.colors ? { value: v, itemStyle: { color: d.colors[i] } } : v;
+        }).reverse(), barMaxWidth: 22, itemStyle: { borderRadius: [0, 4, 4, 0] } }]
       };
     },
     donut: function (d) {
       return {
-        color: d.colors || palette, tooltip: { trigger: "item" }, legend: { bottom: 0, type: "scroll" },
+        color: d.colors || palette, tooltip: { trigger: "item" }, legend: { bottom: 0, type: "plain", itemWidth: 12, itemGap: 8 },
         series: [{ type: "pie", radius: ["45%", "70%"], center: ["50%", "45%"], avoidLabelOverlap: true,
           label: { formatter: "{c}" }, data: d.labels.map(function (l, i) { return { name: l, value: d.values[i] }; }) }]
       };
