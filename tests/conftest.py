@@ -9,6 +9,11 @@ from django.test import Client
 from tests import factories as f
 
 
+def pytest_collection_modifyitems(config, items):
+    # Browser tests flush the database (live server); run them last.
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 costs ~0.15 s per factory user; tests are about Amity, not about hashing.

@@ -35,7 +35,11 @@ def pytest_collection_modifyitems(config, items):
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.e2e)
             if missing and not required:
-                item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)"))
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)"
+                    )
+                )
 
 
 @pytest.fixture(scope="session")
