@@ -27,6 +27,8 @@ PACKAGES = {
     "bootstrap@5.3.8": {
         "dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
         "dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+        "dist/css/bootstrap.min.css.map": "bootstrap/bootstrap.min.css.map",
+        "dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
         "LICENSE": "bootstrap/LICENSE",
     },
     "bootstrap-icons@1.13.1": {

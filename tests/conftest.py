@@ -9,6 +9,18 @@ from django.test import Client
 from tests import factories as f
 
 
+def pytest_report_header(config):
+    import os
+
+    url = os.environ.get("AMITY_TEST_DATABASE_URL")
+    if url:
+        return f"amity: database {url.split('@')[-1]} (PostgreSQL run)"
+    return (
+        "amity: database SQLite. The PostgreSQL run is skipped: set "
+        "AMITY_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/amity to run the suite on PostgreSQL."
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     # Browser tests flush the database (live server); run them last.
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))

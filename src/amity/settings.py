@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "amity.accounts",
     "amity.partners",
     "amity.alliances",
+    "amity.demo",
 ]
 
 MIDDLEWARE = [

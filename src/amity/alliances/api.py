@@ -451,7 +451,9 @@ def _alliance_data(data: dict[str, Any], user: Any) -> tuple[dict[str, Any], lis
 @router.get("/alliances", response={200: list[AllianceOut], **READ_ERRORS}, tags=["alliances"])
 @paginate(Page)
 def alliance_list(request: HttpRequest, filters: Query[AllianceFilters]):
-    return filters.apply(selectors.alliance_list(user=acting_user(request), include_archived=filters.include_archived))
+    return filters.apply(
+        selectors.alliance_list(user=acting_user(request), include_archived=filters.include_archived)
+    )
 
 
 @router.post("/alliances", response={201: AllianceOut, **WRITE_ERRORS}, tags=["alliances"])

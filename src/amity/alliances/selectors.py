@@ -406,7 +406,9 @@ def organization_timeline(*, organization: Organization, user: Any, limit: int =
     )
     contacts = Contact.objects.visible_to(user).filter(organization=organization).values("pk")
     entries += history_entries(
-        Contact.history.filter(id__in=contacts).select_related("history_user").order_by("-history_date")[:limit],
+        Contact.history.filter(id__in=contacts)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit],
         "Contact",
         lambda r: f"{r.first_name} {r.last_name}",
     )
