@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from amity.core.filters import StyledFilterSet
 from amity.core.roles import EDITORS
 
 from .models import Alliance, AllianceParty, AllianceType, Classification, PartyRole, Stage, Tier
@@ -30,7 +31,7 @@ def _owners(request: Any) -> QuerySet:
     )
 
 
-class AllianceFilterSet(django_filters.FilterSet):
+class AllianceFilterSet(StyledFilterSet):
     """Search, type, stage, tier, owner and (internal users only) classification."""
 
     q = django_filters.CharFilter(
@@ -61,14 +62,6 @@ class AllianceFilterSet(django_filters.FilterSet):
             # The classification is internal strategy; the owner list names our staff.
             self.filters.pop("classification", None)
             self.filters.pop("owner", None)
-        for field in self.form.fields.values():
-            widget = field.widget
-            small = (
-                "form-select form-select-sm"
-                if isinstance(widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            widget.attrs["class"] = small
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = (value or "").strip()

@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from amity.core.filters import StyledFilterSet
+
 from .models import CompanySize, Contact, ContactFunction, Organization, PartnerKind
 
 
@@ -16,18 +18,7 @@ def _visible_organizations(request: Any) -> QuerySet:
     return Organization.objects.visible_to(user).active().order_by("name")
 
 
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        css = (
-            "form-select form-select-sm"
-            if isinstance(widget, forms.Select)
-            else "form-control form-control-sm"
-        )
-        widget.attrs["class"] = css
-
-
-class OrganizationFilterSet(django_filters.FilterSet):
+class OrganizationFilterSet(StyledFilterSet):
     """Search name or domain; kind, country, industry and size."""
 
     q = django_filters.CharFilter(
@@ -57,7 +48,6 @@ class OrganizationFilterSet(django_filters.FilterSet):
         )
         self.filters["country"].extra["choices"] = [(c, c) for c in countries]
         self.filters["industry"].extra["choices"] = [(i, i) for i in industries]
-        _style(self.form)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = (value or "").strip()
@@ -69,7 +59,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
         return queryset.filter(country__iexact=value) if value else queryset
 
 
-class ContactFilterSet(django_filters.FilterSet):
+class ContactFilterSet(StyledFilterSet):
     """Search name, e-mail or title; organization and function."""
 
     q = django_filters.CharFilter(
@@ -87,10 +77,6 @@ class ContactFilterSet(django_filters.FilterSet):
     class Meta:
         model = Contact
         fields: list[str] = []
-
-    def __init__(self, data: Any = None, queryset: Any = None, *, request: Any = None, prefix: Any = None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        _style(self.form)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = (value or "").strip()

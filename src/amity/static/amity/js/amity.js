@@ -59,7 +59,11 @@
     matrix: function (d) {
       var colors = { strategic: "#5b2a86", tactical: "#8d99ae", undetermined: "#c9a227" };
       var groups = {};
-      d.points.forEach(function (p) { (groups[p.classification] = groups[p.classification] || []).push(p); });
+      var maxY = 0;
+      d.points.forEach(function (p) { (groups[p.classification] = groups[p.classification] || []).push(p); maxY = Math.max(maxY, p.y); });
+      // Name only the points that stand out (past the strategic threshold or high value);
+      // the crowd near the origin is read through the tooltip.
+      var named = function (p) { return p.x >= d.xThreshold || p.y >= maxY * 0.2; };
       return {
         grid: { left: 16, right: 32, top: 36, bottom: 40, containLabel: true },
         legend: { top: 0 },
@@ -71,7 +75,7 @@
         series: Object.keys(groups).map(function (k, idx) {
           return { name: groups[k][0].classification_label, type: "scatter", symbolSize: 14, itemStyle: { color: colors[k] || palette[idx] },
             label: { show: true, position: "right", formatter: function (p) { return p.data.raw.short; }, fontSize: 10, color: "#5c6280" },
-            data: groups[k].map(function (p) { return { value: [p.x, p.y], raw: p }; }),
+            data: groups[k].map(function (p) { return { value: [p.x, p.y], raw: p, label: { show: named(p) } }; }),
             markLine: idx === 0 ? { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#adb5bd" },
               data: [{ xAxis: d.xThreshold }], label: { formatter: "strategic threshold" } } : undefined };
         })
