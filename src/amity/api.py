@@ -85,12 +85,20 @@ def on_http_error(request, exc):
 
 def _mount() -> None:
     from amity.accounts.api import router as accounts_router
+    from amity.agreements.api import router as agreements_router
     from amity.alliances.api import router as alliances_router
+    from amity.governance.api import router as governance_router
+    from amity.notifications.api import router as notifications_router
     from amity.partners.api import router as partners_router
+    from amity.planning.api import router as planning_router
 
     api.add_router("", partners_router)
     api.add_router("", alliances_router)
     api.add_router("", accounts_router)
+    api.add_router("", agreements_router)
+    api.add_router("", planning_router)
+    api.add_router("", governance_router)
+    api.add_router("", notifications_router)
 
 
 _mount()

@@ -121,6 +121,10 @@ INSTALLED_APPS = [
     "amity.accounts",
     "amity.partners",
     "amity.alliances",
+    "amity.agreements",
+    "amity.planning",
+    "amity.governance",
+    "amity.notifications",
     "amity.demo",
 ]
 

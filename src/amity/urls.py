@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("amity.accounts.urls")),
     path("", include("amity.alliances.urls")),
     path("partners/", include("amity.partners.urls")),
+    path("", include("amity.agreements.urls")),
+    path("", include("amity.planning.urls")),
+    path("", include("amity.governance.urls")),
+    path("", include("amity.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

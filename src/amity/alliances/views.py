@@ -45,6 +45,7 @@ from .models import (
     StageTransitionRule,
     StrategicReview,
 )
+from .tabs import TABS
 
 # --- list ------------------------------------------------------------------------------
 
@@ -274,6 +275,35 @@ def _review_summary(review: StrategicReview | None) -> dict[str, Any]:
     }
 
 
+def alliance_header_context(request: HttpRequest, alliance: Alliance, *, tab: str) -> dict[str, Any]:
+    """What every tab of the alliance page shows in its header (``alliances/alliance_base.html``).
+
+    Other apps' tab views call this with an alliance from ``selectors.alliance_detail``.
+    """
+    user = request.user
+    internal = selectors.is_internal(user)
+    archived = alliance.archived_at is not None
+    can_change = can(user, "change", alliance)
+    parties = list(alliance.active_parties)
+    return {
+        "alliance": alliance,
+        "object": alliance,
+        "title": alliance.name,
+        "tab": tab,
+        "tabs": TABS,
+        "internal": internal,
+        "archived": archived,
+        "can_change": can_change,
+        "editable": can_change and not archived,
+        "can_archive": can(user, "archive", alliance),
+        "can_review": internal and not archived and can(user, "create", StrategicReview),
+        "steps": _steps(alliance),
+        "parties": parties,
+        "partners": [p for p in parties if p.role != PartyRole.HOST],
+        "review": selectors.latest_review(alliance, user) if internal else None,
+    }
+
+
 def detail_context(
     request: HttpRequest,
     alliance: Alliance,
@@ -285,36 +315,21 @@ def detail_context(
 ) -> dict[str, Any]:
     """Everything the alliance page shows, read through the selectors for this user."""
     user = request.user
-    internal = selectors.is_internal(user)
-    archived = alliance.archived_at is not None
-    can_change = can(user, "change", alliance)
-    editable = can_change and not archived
-    parties = list(alliance.active_parties)
-    partners = [p for p in parties if p.role != PartyRole.HOST]
-    ctx: dict[str, Any] = {
-        "alliance": alliance,
-        "object": alliance,
-        "title": alliance.name,
-        "internal": internal,
-        "archived": archived,
-        "can_change": can_change,
-        "editable": editable,
-        "can_archive": can(user, "archive", alliance),
-        "can_review": internal and not archived and can(user, "create", StrategicReview),
-        "steps": _steps(alliance),
-        "days_in_stage": max(0, (timezone.now() - alliance.stage_changed_at).days),
-        "parties": parties,
-        "partners": partners,
-        "people": _people(alliance, parties),
-        "stage_history": list(selectors.stage_history(alliance)[:25]),
-        "timeline": selectors.alliance_timeline(alliance=alliance, user=user, limit=25),
-        "party_error": party_error,
-        "member_error": member_error,
-    }
+    ctx = alliance_header_context(request, alliance, tab="overview")
+    internal, archived, editable = ctx["internal"], ctx["archived"], ctx["editable"]
+    parties = ctx["parties"]
+    ctx.update(
+        {
+            "days_in_stage": max(0, (timezone.now() - alliance.stage_changed_at).days),
+            "people": _people(alliance, parties),
+            "stage_history": list(selectors.stage_history(alliance)[:25]),
+            "timeline": selectors.alliance_timeline(alliance=alliance, user=user, limit=25),
+            "party_error": party_error,
+            "member_error": member_error,
+        }
+    )
     if internal:
-        review = selectors.latest_review(alliance, user)
-        ctx["review"] = review
-        ctx["review_summary"] = _review_summary(review)
+        ctx["review_summary"] = _review_summary(ctx["review"])
         ctx["objectives"] = list(alliance.objectives.all())
         ctx["targets"] = _targets(alliance, user) if not archived else []
     if editable:
@@ -327,6 +342,25 @@ def detail_context(
 def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = selectors.alliance_detail(user=request.user, pk=pk)
     return render(request, "alliances/alliance_detail.html", detail_context(request, alliance))
+
+
+@login_required
+def alliance_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The History tab: the whole stage history and every recorded change."""
+    alliance = selectors.alliance_detail(user=request.user, pk=pk)
+    ctx = alliance_header_context(request, alliance, tab="history")
+    ctx["stage_history"] = list(selectors.stage_history(alliance)[:500])
+    ctx["timeline"] = selectors.alliance_timeline(alliance=alliance, user=request.user, limit=500)
+    return render(request, "alliances/alliance_history.html", ctx)
+
+
+@login_required
+def alliance_tab_stub(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    """Temporary: a tab whose app is being built renders the header only."""
+    alliance = selectors.alliance_detail(user=request.user, pk=pk)
+    return render(
+        request, "alliances/alliance_base.html", alliance_header_context(request, alliance, tab=tab)
+    )
 
 
 # --- parties and people (htmx: the changed sections swap in place) ---------------------------
@@ -611,6 +645,7 @@ urlpatterns = [
     path("alliances/", AllianceListView.as_view(), name="alliance_list"),
     path("alliances/new/", AllianceEditView.as_view(), name="alliance_create"),
     path("alliances/<int:pk>/", alliance_detail, name="alliance_detail"),
+    path("alliances/<int:pk>/history/", alliance_history, name="alliance_history"),
     path("alliances/<int:pk>/edit/", AllianceEditView.as_view(), name="alliance_edit"),
     path("alliances/<int:pk>/transition/", alliance_transition, name="alliance_transition"),
     path("alliances/<int:pk>/archive/", AllianceArchiveView.as_view(), name="alliance_archive"),

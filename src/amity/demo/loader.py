@@ -15,6 +15,8 @@ as it is, with its reviews and history. The whole load is one transaction.
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -60,6 +62,12 @@ STAMPED: tuple[type[models.Model], ...] = (
     StrategicReview,
 )
 CRITERIA_KEYS = ("goals", "competency", "opportunities", "sustainability", "innovation")
+
+
+#: Later capabilities tell their part of the story, in this order: ``amity.<app>.demo`` has
+#: ``load(loader)``, which must be idempotent and write through the app's services (use
+#: ``story_time`` for dates). Apps without a demo module are skipped.
+EXTENSIONS = ["agreements", "planning", "governance", "notifications"]
 
 
 class DemoError(Exception):
@@ -133,6 +141,9 @@ class Loader:
             self._tiers(set_targets=fresh)
             for spec in data.ALLIANCES:
                 self._alliance(spec)
+            for app in EXTENSIONS:
+                if importlib.util.find_spec(f"amity.{app}.demo") is not None:
+                    importlib.import_module(f"amity.{app}.demo").load(self)
         return self.result
 
     # --- people and organizations -----------------------------------------------------
