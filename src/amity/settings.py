@@ -202,6 +202,17 @@ AMITY_FISCAL_YEAR_START_MONTH = env_int("AMITY_FISCAL_YEAR_START_MONTH", 1, mini
 if AMITY_FISCAL_YEAR_START_MONTH > 12:
     raise ImproperlyConfigured("AMITY_FISCAL_YEAR_START_MONTH must be between 1 and 12")
 AMITY_PAGE_SIZE = env_int("AMITY_PAGE_SIZE", 25, minimum=1)
+#: Largest accepted upload (agreement documents, proofs), in megabytes.
+AMITY_UPLOAD_MAX_MB = env_int("AMITY_UPLOAD_MAX_MB", 20, minimum=1)
+#: Remind this many days before an agreement's notice deadline or expiry.
+AMITY_REMINDER_DAYS = env_int("AMITY_REMINDER_DAYS", 30, minimum=1)
+#: Public base URL, used in e-mails and calendar feeds (e.g. https://amity.example.com).
+AMITY_BASE_URL = os.environ.get("AMITY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+EMAIL_BACKEND = os.environ.get("AMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("AMITY_FROM_EMAIL", "Amity <amity@localhost>")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
