@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "amity.core",
     "amity.accounts",
     "amity.partners",
@@ -209,8 +211,32 @@ AMITY_REMINDER_DAYS = env_int("AMITY_REMINDER_DAYS", 30, minimum=1)
 #: Public base URL, used in e-mails and calendar feeds (e.g. https://amity.example.com).
 AMITY_BASE_URL = os.environ.get("AMITY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+#: The task queue (Django's Tasks API, django-tasks backport). "database" (default) keeps the
+#: queue in Amity's own database and runs it with `amity worker`; "immediate" runs each task
+#: at once in the calling process; any other value is the dotted path of a task backend class
+#: (e.g. django_tasks_rq.RQBackend to scale out with Redis).
+_TASK_BACKEND_NAMES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+_tasks_backend = os.environ.get("AMITY_TASKS_BACKEND", "").strip() or "database"
+if _tasks_backend not in _TASK_BACKEND_NAMES and (
+    "." not in _tasks_backend or not all(part.isidentifier() for part in _tasks_backend.split("."))
+):
+    raise ImproperlyConfigured(
+        f"AMITY_TASKS_BACKEND={_tasks_backend!r} is neither one of {', '.join(_TASK_BACKEND_NAMES)} "
+        "nor the dotted path of a task backend class"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKEND_NAMES.get(_tasks_backend, _tasks_backend)}}
+
 EMAIL_BACKEND = os.environ.get("AMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("AMITY_FROM_EMAIL", "Amity <amity@localhost>")
+EMAIL_HOST = os.environ.get("AMITY_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("AMITY_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("AMITY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("AMITY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("AMITY_EMAIL_USE_TLS", False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 
 from amity.core.export import csv_response
 from amity.core.templatetags.amity import money
+from amity.notifications import selectors as agenda_selectors
 
 from . import rules as review_rules
 from . import selectors
@@ -143,6 +144,8 @@ def dashboard(*, user: Any) -> dict[str, Any]:
             "urls": [_list_url(alliance_type=t["type"]) for t in type_rows],
         },
         "recent_changes": selectors.recent_stage_changes(user=user),
+        # "Due this week" and "Overdue": the agenda of every app, for what the user may see.
+        "agenda": agenda_selectors.dashboard_agenda(user=user),
     }
     if not selectors.is_internal(user):
         alliances = list(selectors.alliance_list(user=user).order_by("name"))
