@@ -392,8 +392,19 @@ def alliance_timeline(*, alliance: Alliance, user: Any, limit: int = 100) -> lis
             "Strategic review",
             lambda r: f"Review of {r.review_date:%d %b %Y}",
         )
+    for source in TIMELINE_SOURCES.values():
+        entries += source(alliance=alliance, user=user, limit=limit)
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+#: Other apps add their records to the alliance's History tab: ``source(alliance=, user=,
+#: limit=) -> list of entries`` (build them with :func:`history_entries`).
+TIMELINE_SOURCES: dict[str, Any] = {}
+
+
+def register_timeline(name: str, source: Any) -> None:
+    TIMELINE_SOURCES[name] = source
 
 
 def organization_timeline(*, organization: Organization, user: Any, limit: int = 100) -> list[dict[str, Any]]:
