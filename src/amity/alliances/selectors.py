@@ -363,8 +363,11 @@ def history_entries(records: Any, label: str, describe: Any = None) -> list[dict
     return entries
 
 
-def alliance_timeline(*, alliance: Alliance, user: Any, limit: int = 100) -> list[dict[str, Any]]:
-    """Every recorded change to the alliance and its parties, people and (internal) reviews."""
+def alliance_timeline(
+    *, alliance: Alliance, user: Any, limit: int = 100, with_apps: bool = True
+) -> list[dict[str, Any]]:
+    """Every recorded change to the alliance and its parties, people and (internal) reviews,
+    and (``with_apps``) the records other apps registered (plans, meetings, agreements …)."""
     entries = history_entries(
         alliance.history.select_related("history_user").order_by("-history_date")[:limit],
         "Alliance",
@@ -392,7 +395,7 @@ def alliance_timeline(*, alliance: Alliance, user: Any, limit: int = 100) -> lis
             "Strategic review",
             lambda r: f"Review of {r.review_date:%d %b %Y}",
         )
-    for source in TIMELINE_SOURCES.values():
+    for source in TIMELINE_SOURCES.values() if with_apps else ():
         entries += source(alliance=alliance, user=user, limit=limit)
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]

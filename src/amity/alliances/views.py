@@ -323,7 +323,8 @@ def detail_context(
             "days_in_stage": max(0, (timezone.now() - alliance.stage_changed_at).days),
             "people": _people(alliance, parties),
             "stage_history": list(selectors.stage_history(alliance)[:25]),
-            "timeline": selectors.alliance_timeline(alliance=alliance, user=user, limit=25),
+            # The overview shows the alliance's own recent changes; the History tab shows all.
+            "timeline": selectors.alliance_timeline(alliance=alliance, user=user, limit=25, with_apps=False),
             "party_error": party_error,
             "member_error": member_error,
         }
