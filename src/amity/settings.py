@@ -192,6 +192,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# History reasons explain what happened in words ("auto-renewed to 2027-08-31 …"): no 100-char cap.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -54,6 +54,25 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _program_defaults(request):
+    """The data migrations' rows (stage rules, gates, tiers, review rules, cadence templates).
+
+    Browser tests run on a live server with a transactional database, which is flushed after
+    each test; the defaults are re-installed (idempotently) so no test depends on the order.
+    """
+    if "live_server" not in request.fixturenames and "page" not in request.fixturenames:
+        return
+    request.getfixturevalue("live_server")
+    from django.apps import apps
+
+    from amity.alliances.defaults import install as install_alliance_defaults
+    from amity.governance.defaults import install as install_governance_defaults
+
+    install_alliance_defaults(apps)
+    install_governance_defaults(apps)
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})

@@ -355,15 +355,6 @@ def alliance_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "alliances/alliance_history.html", ctx)
 
 
-@login_required
-def alliance_tab_stub(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
-    """Temporary: a tab whose app is being built renders the header only."""
-    alliance = selectors.alliance_detail(user=request.user, pk=pk)
-    return render(
-        request, "alliances/alliance_base.html", alliance_header_context(request, alliance, tab=tab)
-    )
-
-
 # --- parties and people (htmx: the changed sections swap in place) ---------------------------
 
 

@@ -66,3 +66,17 @@ def items(alliance_ids: Any, start: date | None = None, end: date | None = None)
                 found.append(item)
     found.sort(key=lambda i: (i.day, i.start.timestamp() if i.start else 0.0, i.uid))
     return found
+
+
+#: Daily passes that change state before the day's reminders are given (e.g. agreements that
+#: auto-renew or expire). ``pass_(today)`` must be idempotent.
+_DAILY: dict[str, Callable[[date | None], Any]] = {}
+
+
+def register_daily(name: str, daily_pass: Callable[[date | None], Any]) -> None:
+    _DAILY[name] = daily_pass
+
+
+def run_daily(today: date | None = None) -> dict[str, Any]:
+    """Run every registered daily pass; return each one's result by name."""
+    return {name: daily_pass(today) for name, daily_pass in _DAILY.items()}

@@ -239,6 +239,14 @@ def _notifications_for(reminders: list[Reminder], now: datetime) -> list[Notific
     ]
 
 
+def daily_run(*, today: date | None = None) -> int:
+    """The daily job: every app's daily pass (``agenda.run_daily``), then the reminders.
+
+    Returns the number of reminders created (idempotent like its parts)."""
+    agenda.run_daily(today)
+    return reminders_send(today=today)
+
+
 def reminders_send(*, today: date | None = None, email: bool = True) -> int:
     """Create today's reminders and e-mail each person one digest; return how many were created.
 

@@ -15,5 +15,6 @@ from . import services
 
 @task()
 def send_daily_reminders(day: str | None = None) -> int:
-    """Give the reminders of ``day`` (ISO date; today when omitted); return how many were created."""
-    return services.reminders_send(today=date.fromisoformat(day) if day else None)
+    """Run the day's passes, then give the reminders of ``day`` (ISO date; today when omitted);
+    return how many reminders were created."""
+    return services.daily_run(today=date.fromisoformat(day) if day else None)

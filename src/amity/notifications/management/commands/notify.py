@@ -19,7 +19,7 @@ def iso_date(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Create the reminders due today (notice deadlines, expiries, commitments, milestones, "
+        "Run the daily passes (agreements auto-renew or expire), then create the reminders due today (notice deadlines, expiries, commitments, milestones, "
         "meetings, action items, cadences …) as in-app notifications and send each person one "
         "e-mail digest. Idempotent: a second run on the same day sends nothing. Ends by printing "
         "'reminders sent: N'."
@@ -32,5 +32,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = iso_date(options["date"]) if options["date"] else None
-        created = services.reminders_send(today=today)
+        created = services.daily_run(today=today)
         self.stdout.write(f"reminders sent: {created}")
