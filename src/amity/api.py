@@ -90,6 +90,7 @@ def _mount() -> None:
     from amity.governance.api import router as governance_router
     from amity.notifications.api import router as notifications_router
     from amity.partners.api import router as partners_router
+    from amity.pipeline.api import router as pipeline_router
     from amity.planning.api import router as planning_router
 
     api.add_router("", partners_router)
@@ -99,6 +100,7 @@ def _mount() -> None:
     api.add_router("", planning_router)
     api.add_router("", governance_router)
     api.add_router("", notifications_router)
+    api.add_router("", pipeline_router)
 
 
 _mount()

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "amity.planning",
     "amity.governance",
     "amity.notifications",
+    "amity.pipeline",
     "amity.demo",
 ]
 

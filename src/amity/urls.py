@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("amity.planning.urls")),
     path("", include("amity.governance.urls")),
     path("", include("amity.notifications.urls")),
+    path("", include("amity.pipeline.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
