@@ -21,5 +21,6 @@ TABS = [
     Tab("plan", "Plan", "planning:alliance_plan", "bi-calendar3"),
     Tab("roadmap", "Roadmap", "planning:alliance_roadmap", "bi-signpost-split"),
     Tab("governance", "Governance", "governance:alliance_governance", "bi-people"),
+    Tab("pipeline", "Pipeline", "pipeline:alliance_pipeline", "bi-funnel"),
     Tab("history", "History", "alliances:alliance_history", "bi-clock-history"),
 ]

@@ -1,0 +1,117 @@
+"""Agenda sources of the pipeline, registered in ``PipelineConfig.ready()``.
+
+* ``registration_decision`` - a submitted deal registration's decision deadline (OPEN until
+  approved or rejected; a passed one is overdue). Recipients: the alliance owner.
+* ``registration_expiry`` - the last day of an approved registration's protection window
+  (OPEN while approved; DONE once expired).
+* ``opportunity_close`` - the expected close date of an open opportunity of the alliance
+  (one item per alliance the opportunity is linked to). Recipients: the opportunity owner.
+
+Each source runs one query for all the alliances it is given.
+
+Sources do not know who is asking, and competing partners must never see each other's
+registrations: registration items are therefore given only for alliances where the
+registering partner is the only partner party (the usual two-party alliance, whose partner
+sees its own registrations anyway). Registrations in multi-partner alliances are reviewed
+from the registrations list instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from amity.alliances.models import AllianceParty
+from amity.core import agenda
+
+from .models import OPEN_STAGES, DealRegistration, OpportunityAlliance, RegistrationStatus
+
+DATA_KIND = "pipeline"
+
+
+def _between(qs: Any, field: str, start: date | None, end: date | None) -> Any:
+    if start is not None:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end is not None:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
+
+
+def _owner(pk: int | None) -> tuple[int, ...]:
+    return (pk,) if pk else ()
+
+
+def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[agenda.AgendaItem]:
+    competitor = AllianceParty.objects.filter(
+        alliance_id=OuterRef("alliance_id"), archived_at__isnull=True, organization__is_home=False
+    ).exclude(organization_id=OuterRef("organization_id"))
+    regs = (
+        DealRegistration.objects.filter(alliance_id__in=alliance_ids, archived_at__isnull=True)
+        .filter(~Exists(competitor))
+        .select_related("alliance", "organization")
+    )
+    pending = _between(regs.filter(status=RegistrationStatus.SUBMITTED), "decision_deadline", start, end)
+    for r in pending.order_by("decision_deadline", "pk"):
+        yield agenda.AgendaItem(
+            uid=f"dealreg-{r.pk}-decision",
+            alliance_id=r.alliance_id,
+            kind="registration_decision",
+            title=f"Decide deal registration: {r.company_name} ({r.organization.name})",
+            day=r.decision_deadline,
+            url=reverse("pipeline:registration_detail", args=[r.pk]),
+            description=f"Submitted {r.submitted_on:%d %b %Y}; approve or reject by this day.",
+            recipients=_owner(r.alliance.owner_id),
+            data_kind=DATA_KIND,
+        )
+    windows = _between(
+        regs.filter(
+            status__in=(RegistrationStatus.APPROVED, RegistrationStatus.EXPIRED),
+            protection_until__isnull=False,
+        ),
+        "protection_until",
+        start,
+        end,
+    )
+    for r in windows.order_by("protection_until", "pk"):
+        yield agenda.AgendaItem(
+            uid=f"dealreg-{r.pk}-expiry",
+            alliance_id=r.alliance_id,
+            kind="registration_expiry",
+            title=f"Deal protection ends: {r.company_name} ({r.organization.name})",
+            day=r.protection_until,
+            url=reverse("pipeline:registration_detail", args=[r.pk]),
+            status=agenda.OPEN if r.status == RegistrationStatus.APPROVED else agenda.DONE,
+            recipients=_owner(r.alliance.owner_id),
+            data_kind=DATA_KIND,
+        )
+    links = _between(
+        OpportunityAlliance.objects.filter(
+            alliance_id__in=alliance_ids,
+            opportunity__stage__in=OPEN_STAGES,
+            opportunity__archived_at__isnull=True,
+        ).select_related("opportunity", "alliance"),
+        "opportunity__close_date",
+        start,
+        end,
+    )
+    for link in links.order_by("opportunity__close_date", "pk"):
+        opp = link.opportunity
+        yield agenda.AgendaItem(
+            uid=f"opportunity-{opp.pk}-close-{link.alliance_id}",
+            alliance_id=link.alliance_id,
+            kind="opportunity_close",
+            title=f"Expected close: {opp.name}",
+            day=opp.close_date,
+            url=reverse("pipeline:opportunity_detail", args=[opp.pk]),
+            description=f"{opp.get_stage_display()}, {opp.amount:,.2f} {opp.currency} at {opp.probability}%.",
+            recipients=_owner(opp.owner_id or link.alliance.owner_id),
+            data_kind=DATA_KIND,
+        )
+
+
+def register() -> None:
+    agenda.register("pipeline", items)

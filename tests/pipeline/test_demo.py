@@ -1,0 +1,68 @@
+"""The pipeline in the demo story: accounts and opportunities across alliances, and the two
+competing resellers registering the same customer. Loading the demo again adds nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import transaction
+from django.test.utils import override_settings
+
+from amity.demo.loader import load
+from amity.pipeline.demo import MODELS
+from amity.pipeline.models import (
+    Account,
+    DealRegistration,
+    MatchKind,
+    Opportunity,
+    OpportunityAlliance,
+    RegistrationStatus,
+)
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        load()
+        counts = {model: model._default_manager.count() for model in MODELS}
+        load()
+        yield counts
+        transaction.set_rollback(True)
+
+
+def test_loading_the_demo_twice_adds_no_pipeline_rows(demo, db):
+    assert {model: model._default_manager.count() for model in MODELS} == demo
+
+
+def test_about_sixty_accounts_of_both_sides_and_eighty_opportunities(demo, db):
+    assert 55 <= Account.objects.count() <= 65
+    assert Account.objects.filter(owner_organization__is_home=False).count() >= 10
+    assert 75 <= Opportunity.objects.count() <= 90
+    by_alliance = Counter(OpportunityAlliance.objects.values_list("alliance__name", flat=True))
+    assert by_alliance.most_common(1)[0][0] == "Stratus Cloud Co-Sell"
+    assert Opportunity.objects.filter(stage="closed_won").exists()
+    assert Opportunity.objects.filter(stage="closed_lost").exists()
+    won = Opportunity.objects.filter(stage="closed_won").first()
+    assert won.stage_changes.count() >= 2
+
+
+def test_the_second_reseller_is_flagged_with_the_first_for_the_reviewer(demo, db):
+    kestrel = DealRegistration.objects.get(
+        organization__name="Kestrel IT", company_name="Nordwind Logistik GmbH"
+    )
+    norte = DealRegistration.objects.get(organization__name="Norte Sistemas")
+    assert kestrel.status == RegistrationStatus.APPROVED and kestrel.protection_until.year == 2027
+    assert norte.status == RegistrationStatus.SUBMITTED
+    assert norte.decision_deadline.isoformat() < "2026-11-01"  # past its deadline on the story's day
+    [match] = norte.matches.all()
+    assert (match.kind, match.other_registration) == (MatchKind.COMPETING_REGISTRATION, kestrel)
+    assert match.on_name and match.on_domain
+
+
+def test_one_registration_was_rejected_with_a_reason_and_one_converted(demo, db):
+    rejected = DealRegistration.objects.get(status=RegistrationStatus.REJECTED)
+    assert "direct named account" in rejected.rejection_reason
+    assert DealRegistration.objects.filter(opportunity__isnull=False).count() == 1
