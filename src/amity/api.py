@@ -91,6 +91,7 @@ def _mount() -> None:
     from amity.notifications.api import router as notifications_router
     from amity.partners.api import router as partners_router
     from amity.pipeline.api import router as pipeline_router
+    from amity.pipeline.api_forecast import router as forecast_router
     from amity.planning.api import router as planning_router
 
     api.add_router("", partners_router)
@@ -101,6 +102,7 @@ def _mount() -> None:
     api.add_router("", governance_router)
     api.add_router("", notifications_router)
     api.add_router("", pipeline_router)
+    api.add_router("", forecast_router)
 
 
 _mount()

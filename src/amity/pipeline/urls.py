@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_forecast
 
 app_name = "pipeline"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("pipeline/registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
     path("pipeline/registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
     path("pipeline/registrations/<int:pk>/convert/", views.registration_convert, name="registration_convert"),
+    *views_forecast.urlpatterns,
 ]
