@@ -262,6 +262,17 @@ def _pool(alliance_name: str, accounts: dict[str, Account]) -> list[Account]:
     return ours[::-1]
 
 
+def _links(alliance: Alliance, role: str, n: int) -> list[tuple[Alliance, str]]:
+    """Which alliance links a demo deal gets: every third co-sell or resell deal was sourced by
+    the partner, and every seventh deal on a co-sell account was ours alone (no partner), so
+    the forecast can compare deals with and without a partner."""
+    if role == PartnerRole.CO_SELL and n % 7 == 6:
+        return []
+    if role in (PartnerRole.CO_SELL, PartnerRole.RESELL) and n % 3 == 0:
+        return [(alliance, PartnerRole.SOURCED)]
+    return [(alliance, role)]
+
+
 def _opportunities(accounts: dict[str, Account], users: dict[str, Any]) -> None:
     serial = 0
     used: set[str] = set()
@@ -307,7 +318,7 @@ def _opportunities(accounts: dict[str, Account], users: dict[str, Any]) -> None:
                         "owner": user,
                         "external_ids": {"salesforce": f"006DEMO{serial:08d}"},
                     },
-                    alliances=[(alliance, role)],
+                    alliances=_links(alliance, role, n),
                     user=user,
                 )
             # Moves are spread evenly from the start to the close date (closed deals) or to the
