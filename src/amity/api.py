@@ -92,6 +92,9 @@ def _mount() -> None:
     from amity.partners.api import router as partners_router
     from amity.pipeline.api import router as pipeline_router
     from amity.pipeline.api_forecast import router as forecast_router
+    from amity.pipeline.api_imports import router as imports_router
+    from amity.pipeline.api_leads import router as leads_router
+    from amity.pipeline.api_mapping import router as mapping_router
     from amity.planning.api import router as planning_router
 
     api.add_router("", partners_router)
@@ -103,6 +106,9 @@ def _mount() -> None:
     api.add_router("", notifications_router)
     api.add_router("", pipeline_router)
     api.add_router("", forecast_router)
+    api.add_router("", imports_router)
+    api.add_router("", mapping_router)
+    api.add_router("", leads_router)
 
 
 _mount()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_forecast
+from . import views, views_forecast, views_imports, views_leads, views_mapping
 
 app_name = "pipeline"
 urlpatterns = [
@@ -23,4 +23,7 @@ urlpatterns = [
     path("pipeline/registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
     path("pipeline/registrations/<int:pk>/convert/", views.registration_convert, name="registration_convert"),
     *views_forecast.urlpatterns,
+    *views_imports.urlpatterns,
+    *views_mapping.urlpatterns,
+    *views_leads.urlpatterns,
 ]

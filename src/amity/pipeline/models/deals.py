@@ -29,7 +29,7 @@ from amity.core.models import BaseModel
 from amity.core.money import amount_field, currency_field
 from amity.core.roles import EDITORS, EVERYONE, INTERNAL_ROLES, Role
 
-from .normalize import normalize_domain, normalize_name
+from ..normalize import normalize_domain, normalize_name
 
 #: Where an external id comes from (keys of ``external_ids``).
 EXTERNAL_SYSTEMS = ("salesforce", "hubspot", "csv")
