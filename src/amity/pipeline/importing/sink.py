@@ -5,9 +5,10 @@
 ``external_ids["salesforce"]``) is unknown is created, a known one with different fields is
 updated (``version`` bumped), a known one with the same fields is unchanged. Each batch is one
 ``transaction.atomic()`` with a constant number of queries, whatever its size: existing rows are
-fetched with one ``external_ids__<system>__in`` lookup (a JSON key lookup that works on SQLite and
-PostgreSQL), new rows go through ``bulk_create`` and changed rows through ``bulk_update`` (both
-with their simple-history rows).
+fetched with one lookup of ``external_ids[system]`` on an expression index
+(``external_ids.with_external_id``; works the same on SQLite and PostgreSQL), new rows go in
+through ``amity.core.bulk.create_with_history`` (multi-row INSERT … RETURNING with their
+simple-history rows) and changed rows through ``bulk_update`` plus their ``~`` history rows.
 
 Choices:
 
@@ -39,11 +40,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from amity.core.bulk import create_with_history, insert, insert_history
 from amity.core.services import require
 from amity.partners.models import Organization
 
+from ..external_ids import with_external_id
 from ..models import (
     STAGE_PROBABILITY,
     Account,
@@ -125,7 +127,7 @@ class DatabaseSink:
     # --- helpers -------------------------------------------------------------------------
 
     def _by_external_id(self, model, system: str, ids: list[str]) -> dict[str, Any]:
-        rows = model.objects.filter(**{f"external_ids__{system}__in": ids})
+        rows = with_external_id(model.objects.all(), system, ids)
         if model is Account:
             rows = rows.select_related("owner_organization")
         return {row.external_ids[system]: row for row in rows}
@@ -151,12 +153,10 @@ class DatabaseSink:
         for row in changed:
             row.version += 1
             row.updated_at = now
-        user = self.user if getattr(self.user, "is_authenticated", False) else None
-        created = bulk_create_with_history(new, model, default_user=user) if new else []
+        created = create_with_history(model, new, user=self.user) if new else []
         if changed:
-            bulk_update_with_history(
-                changed, model, [*fields, "external_ids", "version", "updated_at"], default_user=user
-            )
+            model.objects.bulk_update(changed, [*fields, "external_ids", "version", "updated_at"])
+            insert_history(model, changed, history_type="~", user=self.user)
         return created
 
     # --- accounts ------------------------------------------------------------------------
@@ -355,7 +355,7 @@ class DatabaseSink:
             for o, old in moves
         ]
         if history:
-            OpportunityStageChange.objects.bulk_create(history)
+            insert(OpportunityStageChange, history)
         if self.alliance is not None:
             self._link(
                 [*created, *changed, *(existing[r.external_id] for r in batch if r.external_id in existing)]
@@ -379,4 +379,4 @@ class DatabaseSink:
             for pk in sorted(ids - linked)
         ]
         if links:
-            bulk_create_with_history(links, OpportunityAlliance)
+            create_with_history(OpportunityAlliance, links, user=self.user)
