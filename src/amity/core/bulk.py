@@ -19,8 +19,9 @@ this way read back equal to rows written by ``bulk_create``, on SQLite and Postg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -91,35 +92,73 @@ def _plan(model: type[models.Model], alias: str) -> tuple[str, list[models.Field
     return sql.replace("{rows}", "%s"), fields, converters, chunk, row
 
 
-def insert(model: type[models.Model], objs: Sequence[models.Model]) -> Sequence[models.Model]:
-    """Insert ``objs`` (unsaved instances of ``model``) and set their primary keys."""
+_MISSING = object()
+
+
+def _values(objs, fields, converters, now) -> Iterator[list[Any]]:
+    """Each object's column values, converted. ``objs`` may be model instances or plain rows
+    (``types.SimpleNamespace``) that leave out fields with defaults."""
+    auto = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    attnames = [f.attname for f in fields]
+    defaults = {f.attname: f for f in fields if f.has_default()}
+    for obj in objs:
+        for attname in auto:
+            setattr(obj, attname, now)
+        values = []
+        for attname, convert in zip(attnames, converters, strict=True):
+            value = getattr(obj, attname, _MISSING)
+            if value is _MISSING:
+                field = defaults.get(attname)
+                value = field.get_default() if field is not None else None
+            values.append(value if convert is None or value is None else convert(value))
+        yield values
+
+
+def _saved(obj: Any, pk: Any, alias: str) -> None:
+    obj.pk = pk
+    state = getattr(obj, "_state", None)
+    if state is not None:
+        state.adding = False
+        state.db = alias
+
+
+def insert(model: type[models.Model], objs: Sequence[Any]) -> Sequence[Any]:
+    """Insert ``objs`` (unsaved instances of ``model``, or ``SimpleNamespace`` rows of its
+    fields' attnames - fields left out get their defaults) and set their primary keys.
+
+    PostgreSQL: the keys are taken from the table's sequence in one query, then the rows go in
+    with ``COPY`` (a multi-row INSERT with thousands of parameters spends seconds in the
+    driver's query parsing). SQLite: multi-row ``INSERT … RETURNING`` in chunks.
+    """
     if not objs:
         return objs
     alias = router.db_for_write(model)
     connection = connections[alias]
     template, fields, converters, chunk, row = _plan(model, alias)
-    now = timezone.now()
-    auto = [
-        (i, f)
-        for i, f in enumerate(fields)
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    attnames = [f.attname for f in fields]
+    rows = _values(objs, fields, converters, timezone.now())
+    meta = model._meta
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            keys = [pk for (pk,) in cursor.fetchall()]
+            columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for pk, values in zip(keys, rows, strict=True):
+                    copy.write_row([pk, *values])
+            for obj, pk in zip(objs, keys, strict=True):
+                _saved(obj, pk, alias)
+            return objs
         for start in range(0, len(objs), chunk):
             part = objs[start : start + chunk]
-            params: list[Any] = []
-            for obj in part:
-                for _, field in auto:
-                    setattr(obj, field.attname, now)
-                for attname, convert in zip(attnames, converters, strict=True):
-                    value = getattr(obj, attname)
-                    params.append(value if convert is None or value is None else convert(value))
+            # zip stops at the end of ``part`` before taking the next row from the generator
+            params = [value for _, values in zip(part, rows, strict=False) for value in values]
             cursor.execute(template % ", ".join([row] * len(part)), params)
             for obj, (pk,) in zip(part, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = alias
+                _saved(obj, pk, alias)
     return objs
 
 
@@ -138,16 +177,17 @@ def insert_history(
     tracked = [f.attname for f in historical.tracked_fields]
     user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
     now = timezone.now()
-    rows = []
-    for obj in objs:
-        row = historical(
+    # Plain rows, not model instances: a historical instance costs more to build than to store.
+    rows = [
+        SimpleNamespace(
             history_date=now,
             history_user_id=user_id,
             history_change_reason=reason,
             history_type=history_type,
             **{name: getattr(obj, name) for name in tracked},
         )
-        rows.append(row)
+        for obj in objs
+    ]
     insert(historical, rows)
 
 
