@@ -187,6 +187,7 @@ def load(loader: Any) -> None:
     users = loader.users
     accounts = _accounts(home, users["alice"])
     _opportunities(accounts, users)
+    _direct_deals(accounts, users)
     _registrations(users, accounts)
 
 
@@ -329,6 +330,55 @@ def _opportunities(accounts: dict[str, Account], users: dict[str, Any]) -> None:
                 day = start + timedelta(days=max(1, ((end - start).days * k) // steps))
                 with at(_moment(min(day, STORY_DAY), k)):
                     opp = services.opportunity_set_stage(opportunity=opp, stage=stage, user=user)
+
+
+#: Deals our direct sales team ran without any partner: (account, offering, amount, stages, days).
+#: Fewer of them close as won and they take longer - the contrast the forecast's partner-impact
+#: panel shows (seed 002: partners bring access, capability and credibility to the deal).
+DIRECT_DEALS: tuple[tuple[str, str, int, tuple[str, ...], int], ...] = (
+    ("Copperfield Mining Ltd", "Analytics platform", 240_000, ("prospecting", "qualification", "closed_lost"), 150),
+    ("Starling Publishing", "Data quality suite", 90_000, ("prospecting", "qualification", "proposal", "closed_lost"), 170),
+    ("Oakmont Property Group", "Analytics platform", 180_000, ("prospecting", "proposal", "negotiation", "closed_won"), 190),
+    ("Falcon Aerospace SAS", "Governed lakehouse", 650_000, ("prospecting", "qualification", "proposal", "closed_lost"), 210),
+    ("Trondheim Shipping AS", "Real-time pipelines", 210_000, ("prospecting", "qualification", "closed_lost"), 120),
+    ("Baltic Rail AS", "Data quality suite", 75_000, ("prospecting", "qualification", "proposal", "negotiation", "closed_lost"), 230),
+    ("Pinecrest Schools", "Analytics platform", 60_000, ("prospecting", "qualification", "proposal", "closed_won"), 160),
+    ("Harborview Hotels", "Governed lakehouse", 320_000, ("prospecting", "qualification", "closed_lost"), 140),
+    ("Ember Games Studio", "Real-time pipelines", 140_000, ("prospecting", "qualification", "proposal"), 0),
+    ("Gulfstream Ports", "Governed lakehouse", 480_000, ("prospecting", "qualification"), 0),
+)  # fmt: skip
+
+
+def _direct_deals(accounts: dict[str, Account], users: dict[str, Any]) -> None:
+    owner, user = users.get("sam") or users["alice"], users["alice"]  # Sam's deals, entered by Alice
+    for serial, (company, offering, amount, path, days) in enumerate(DIRECT_DEALS, start=1):
+        account = accounts.get(company)
+        name = f"{_short(company)} – {offering} (direct)"
+        if account is None or Opportunity.objects.filter(name=name).exists():
+            continue
+        closed = path[-1] in ("closed_won", "closed_lost")
+        start = STORY_DAY - timedelta(days=(days or 60) + 20 + serial * 9)
+        close = start + timedelta(days=days) if closed else STORY_DAY + timedelta(days=45 + serial * 20)
+        with at(_moment(start)):
+            opp = services.opportunity_create(
+                data={
+                    "name": name,
+                    "account": account,
+                    "amount": Decimal(amount),
+                    "currency": "EUR",
+                    "stage": path[0],
+                    "close_date": close,
+                    "owner": owner,
+                    "external_ids": {"salesforce": f"006DIRECT{serial:07d}"},
+                },
+                alliances=[],
+                user=user,
+            )
+        end = close if closed else STORY_DAY - timedelta(days=2)
+        for k, stage in enumerate(path[1:], start=1):
+            day = start + timedelta(days=max(1, ((end - start).days * k) // (len(path) - 1)))
+            with at(_moment(min(day, STORY_DAY), k)):
+                opp = services.opportunity_set_stage(opportunity=opp, stage=stage, user=user)
 
 
 def _registrations(users: dict[str, Any], accounts: dict[str, Account]) -> None:
