@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import sys
+import time
 from io import StringIO
 
 import pytest
@@ -84,7 +87,7 @@ def test_serve_collects_static_files_then_replaces_itself_with_gunicorn(monkeypa
     monkeypatch.setattr(serve, "collect_static", lambda: events.append("collectstatic"))
     monkeypatch.setattr(serve.os, "execv", lambda path, argv: events.append(("exec", path, argv)))
     out = StringIO()
-    call_command("serve", "--port", "8765", "--workers", "1", stdout=out, stderr=StringIO())
+    call_command("serve", "--port", "8765", "--workers", "1", "--no-worker", stdout=out, stderr=StringIO())
     assert events[0] == "collectstatic"
     _, path, argv = events[1]
     assert path == sys.executable and "127.0.0.1:8765" in argv
@@ -98,3 +101,61 @@ def test_dry_run_neither_collects_nor_executes(monkeypatch):
     monkeypatch.setattr(serve, "collect_static", fail)
     monkeypatch.setattr(serve.os, "execv", fail)
     call_command("serve", "--dry-run", stdout=StringIO())
+
+
+def test_serve_runs_gunicorn_and_the_background_worker_side_by_side(monkeypatch):
+    events = []
+    monkeypatch.setattr(serve, "collect_static", lambda: None)
+    monkeypatch.setattr(serve.os, "execv", lambda *a: events.append("exec"))
+    monkeypatch.setattr(serve, "run_with_worker", lambda server, worker: events.append((server, worker)) or 0)
+    out = StringIO()
+    call_command("serve", "--port", "8766", "--workers", "1", stdout=out, stderr=StringIO())
+    ((server, worker),) = events
+    assert "127.0.0.1:8766" in server
+    assert worker == [sys.executable, "-m", "amity.cli", "worker"]
+    assert "background worker" in out.getvalue()
+
+
+def test_a_failing_gunicorn_is_an_error(monkeypatch):
+    monkeypatch.setattr(serve, "collect_static", lambda: None)
+    monkeypatch.setattr(serve, "run_with_worker", lambda server, worker: 3)
+    with pytest.raises(CommandError, match="exit code 3"):
+        call_command("serve", "--workers", "1", stdout=StringIO(), stderr=StringIO())
+
+
+def test_dry_run_prints_both_commands():
+    out = StringIO()
+    call_command("serve", "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "gunicorn" in lines[0] and lines[1].endswith("-m amity.cli worker")
+    out = StringIO()
+    call_command("serve", "--dry-run", "--no-worker", stdout=out)
+    assert len(out.getvalue().splitlines()) == 1
+
+
+def test_the_worker_is_stopped_when_the_server_ends(tmp_path):
+    stopped = tmp_path / "stopped"
+    worker = [
+        sys.executable,
+        "-c",
+        "import signal, sys, time, pathlib\n"
+        f"signal.signal(signal.SIGTERM, lambda *a: (pathlib.Path({str(stopped)!r}).write_text('bye'), sys.exit(0)))\n"
+        "time.sleep(60)",
+    ]
+    server = [sys.executable, "-c", "import time; time.sleep(0.5)"]
+    started = time.monotonic()
+    assert serve.run_with_worker(server, worker) == 0
+    assert stopped.read_text() == "bye"
+    assert time.monotonic() - started < 15
+
+
+def test_a_worker_that_ignores_sigterm_is_killed(tmp_path, monkeypatch):
+    worker = [
+        sys.executable,
+        "-c",
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)",
+    ]
+    process = subprocess.Popen(worker)
+    time.sleep(0.3)
+    serve.stop_process(process, timeout=0.5)
+    assert process.returncode == -signal.SIGKILL

@@ -1,13 +1,18 @@
-"""``amity serve``: run Amity with gunicorn (sync workers); whitenoise serves static files.
+"""``amity serve``: run Amity with gunicorn (sync workers) and the background worker.
 
-The gunicorn command line is built by :func:`gunicorn_argv` (tested without starting a
-server); ``--dry-run`` prints it instead of running it.
+The gunicorn command line is built by :func:`gunicorn_argv` and the worker's by
+:func:`worker_argv` (tested without starting a server); ``--dry-run`` prints them instead of
+running them. The background worker (``amity worker``: imports, daily reminders) runs as a
+child process next to gunicorn and is stopped when serve stops; with ``--no-worker`` serve
+replaces itself with gunicorn and the worker is run separately.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,6 +96,52 @@ def gunicorn_argv(*, host: str, port: int, workers: int, timeout: int = 60) -> l
     ]
 
 
+def worker_argv() -> list[str]:
+    """The background worker, from this interpreter: ``amity worker``."""
+    return [sys.executable, "-m", "amity.cli", "worker"]
+
+
+#: Seconds the worker gets to finish its current task when serve stops.
+WORKER_STOP_TIMEOUT = 20
+
+
+def stop_process(process: subprocess.Popen, timeout: float = WORKER_STOP_TIMEOUT) -> None:
+    """SIGTERM a child, wait for it, and kill it if it does not stop in time."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run_with_worker(server: list[str], worker: list[str]) -> int:
+    """Run gunicorn and the worker as children; when gunicorn ends (or serve gets SIGTERM or
+    Ctrl+C) stop the worker too. Returns gunicorn's exit code."""
+    worker_process = subprocess.Popen(worker)
+    try:
+        server_process = subprocess.Popen(server)
+    except BaseException:
+        stop_process(worker_process)
+        raise
+
+    def forward(signum, frame) -> None:
+        for child in (server_process, worker_process):
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return server_process.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stop_process(server_process)
+        stop_process(worker_process)
+
+
 class Command(BaseCommand):
     help = (
         "Serve Amity with gunicorn (sync workers). Runs collectstatic first; whitenoise serves static files."
@@ -112,7 +163,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-collectstatic", action="store_true", help="Skip collectstatic.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Print the gunicorn command; do not run it."
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (run `amity worker` yourself).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print the commands it would run; run nothing."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -120,8 +176,11 @@ class Command(BaseCommand):
         port = resolve_port(options["port"])
         workers = resolve_workers(options["workers"])
         argv = gunicorn_argv(host=host, port=port, workers=workers, timeout=options["timeout"])
+        worker = None if options["no_worker"] else worker_argv()
         if options["dry_run"]:
             self.stdout.write(shlex.join(argv))
+            if worker:
+                self.stdout.write(shlex.join(worker))
             return
         if not options["no_collectstatic"]:
             problem = collect_static()
@@ -129,7 +188,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"Static files are served unhashed: hashing them failed ({problem}).")
         url = display_url(host, port)
         self.stdout.write(
-            self.style.SUCCESS(f"Amity is serving at {url}") + f" ({workers} sync workers; Ctrl+C stops)."
+            self.style.SUCCESS(f"Amity is serving at {url}")
+            + f" ({workers} sync workers{', background worker' if worker else ''}; Ctrl+C stops)."
         )
         if not _host_allowed(host):
             self.stderr.write(
@@ -139,7 +199,12 @@ class Command(BaseCommand):
         sys.stdout.flush()
         sys.stderr.flush()
         connections.close_all()
-        os.execv(argv[0], argv)
+        if worker is None:
+            os.execv(argv[0], argv)
+            return
+        code = run_with_worker(argv, worker)
+        if code not in (0, -signal.SIGTERM, -signal.SIGINT):
+            raise CommandError(f"gunicorn stopped with exit code {code}.", returncode=code if code > 0 else 1)
 
 
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
