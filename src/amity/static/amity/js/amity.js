@@ -56,6 +56,18 @@
           }) }]
       };
     },
+    heatmap: function (d) {
+      var max = 1;
+      d.values.forEach(function (v) { max = Math.max(max, v[2]); });
+      return {
+        tooltip: { position: "top", formatter: function (p) { return d.yName + ": " + d.y[p.value[1]] + "<br>" + d.xName + ": " + d.x[p.value[0]] + "<br><b>" + p.value[2] + "</b> accounts"; } },
+        grid: { left: 130, right: 20, top: 10, bottom: 70 },
+        xAxis: { type: "category", data: d.x, name: d.xName, nameLocation: "middle", nameGap: 30, splitArea: { show: true } },
+        yAxis: { type: "category", data: d.y, name: d.yName, splitArea: { show: true } },
+        visualMap: { min: 0, max: max, show: false, inRange: { color: ["#f4f3fd", "#5b4fcf"] } },
+        series: [{ type: "heatmap", data: d.values, label: { show: true }, emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } } }]
+      };
+    },
     matrix: function (d) {
       var colors = { strategic: "#5b2a86", tactical: "#8d99ae", undetermined: "#c9a227" };
       var groups = {};
