@@ -38,7 +38,7 @@ def test_loading_the_demo_twice_adds_no_pipeline_rows(demo, db):
 
 
 def test_about_sixty_accounts_of_both_sides_and_ninety_opportunities(demo, db):
-    assert 55 <= Account.objects.count() <= 65
+    assert 60 <= Account.objects.count() <= 72
     assert Account.objects.filter(owner_organization__is_home=False).count() >= 10
     assert 80 <= Opportunity.objects.count() <= 100
     by_alliance = Counter(OpportunityAlliance.objects.values_list("alliance__name", flat=True))
@@ -80,3 +80,11 @@ def test_direct_deals_win_less_often_than_deals_with_a_partner(demo, db):
 
     assert direct.count() >= 8
     assert rate(direct) < rate(partnered)
+
+
+def test_the_stratus_account_mapping_finds_the_shared_customers(demo, db):
+    from amity.pipeline.models import MappingRun
+
+    run = MappingRun.objects.get(alliance__name="Stratus Cloud Co-Sell")
+    assert run.status == "done" and run.matrix["total"] >= 5
+    assert {"Orion Retail Group", "Northwind Traders"} <= {m["our_name"] for m in run.matches}

@@ -35,6 +35,7 @@ from .models import (
     Account,
     AccountStatus,
     DealRegistration,
+    MappingRun,
     Opportunity,
     OpportunityAlliance,
     OpportunityStage,
@@ -44,6 +45,7 @@ from .models import (
 )
 
 MODELS = (
+    MappingRun,
     Account,
     Opportunity,
     OpportunityAlliance,
@@ -103,6 +105,13 @@ ACCOUNTS: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("Lakeside Retail Inc", "lakesideretail.com", "US", "Retail", "Stratus Cloud", False),
     ("Apex Mobility Corp", "apexmobility.com", "US", "Transportation", "Stratus Cloud", True),
     ("Blue Harbor Financial", "blueharborfin.com", "US", "Financial services", "Stratus Cloud", False),
+    # Stratus's own records of companies we also sell to: the account mapping finds them.
+    ("Orion Retail Group Inc.", "orionretail.com", "US", "Retail", "Stratus Cloud", True),
+    ("Northwind Traders Corp.", "www.northwindtraders.com", "US", "Wholesale", "Stratus Cloud", True),
+    ("Redwood Semiconductors Inc.", "redwoodsemi.com", "US", "Semiconductors", "Stratus Cloud", False),
+    ("Helios Energy", "helios-energy.de", "DE", "Energy", "Stratus Cloud", True),
+    ("Granite Capital", "granitecap.com", "US", "Financial services", "Stratus Cloud", False),
+    ("Tidewater Logistics", "tidewaterlogistics.com", "US", "Logistics", "Stratus Cloud", False),
     ("Evergreen Pharmacies", "evergreenrx.com", "US", "Healthcare", "Meridian Consulting", False),
     ("Highland Health Trust", "highlandhealth.org.uk", "GB", "Healthcare", "Meridian Consulting", True),
     ("Copperfield Mining Ltd", "copperfieldmining.com.au", "AU", "Mining", "", False),
@@ -189,6 +198,7 @@ def load(loader: Any) -> None:
     _opportunities(accounts, users)
     _direct_deals(accounts, users)
     _registrations(users, accounts)
+    _mapping(users)
 
 
 def _accounts(home: Organization, user: Any) -> dict[str, Account]:
@@ -511,3 +521,15 @@ def _registrations(users: dict[str, Any], accounts: dict[str, Account]) -> None:
             currency="EUR",
             expected_close_date=date(2027, 3, 31),
         )
+
+
+def _mapping(users: dict[str, Any]) -> None:
+    """Alice mapped our accounts against Stratus's (shared mode) before the QBR."""
+    from .services_mapping import mapping_shared
+
+    stratus = Alliance.objects.filter(name=STRATUS).first()
+    partner = Organization.objects.filter(name="Stratus Cloud").first()
+    if stratus is None or partner is None or MappingRun.objects.filter(alliance=stratus).exists():
+        return
+    with at(_moment(date(2026, 10, 20))):
+        mapping_shared(user=users["alice"], alliance=stratus, partner=partner, reveal=True)
