@@ -62,10 +62,10 @@
       return {
         tooltip: { position: "top", formatter: function (p) { return d.yName + ": " + d.y[p.value[1]] + "<br>" + d.xName + ": " + d.x[p.value[0]] + "<br><b>" + p.value[2] + "</b> accounts"; } },
         grid: { left: 130, right: 20, top: 10, bottom: 70 },
-        xAxis: { type: "category", data: d.x, name: d.xName, nameLocation: "middle", nameGap: 30, splitArea: { show: true } },
+        xAxis: { type: "category", data: d.x, name: d.xName, nameLocation: "middle", nameGap: 30, axisLabel: { interval: 0 }, splitArea: { show: true } },
         yAxis: { type: "category", data: d.y, name: d.yName, splitArea: { show: true } },
         visualMap: { min: 0, max: max, show: false, inRange: { color: ["#f4f3fd", "#5b4fcf"] } },
-        series: [{ type: "heatmap", data: d.values, label: { show: true }, emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } } }]
+        series: [{ type: "heatmap", data: d.values, label: { show: true, color: "#1b1f3b", fontWeight: 600, formatter: function (p) { return String(p.value[2]); } }, emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } } }]
       };
     },
     matrix: function (d) {
