@@ -67,6 +67,9 @@ class LeadRoutingRule(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("pipeline:lead_rule_edit", args=[self.pk])
+
     def clean(self) -> None:
         _codes(self.countries, "countries")
         _codes(self.industries, "industries")
