@@ -9,33 +9,10 @@ from django.urls import reverse
 from amity.pipeline import selectors_leads
 from amity.pipeline import services_leads as services
 from amity.pipeline.models import Lead, LeadRoutingRule, LeadStatus
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 11, 2)
-
-
-@pytest.fixture
-def tiers(db):
-    return {
-        "strategic": f.TierFactory(name="Lead test strategic", rank=91),
-        "tactical": f.TierFactory(name="Lead test tactical", rank=93),
-    }
-
-
-@pytest.fixture
-def network(home, partner_org, other_partner_org, alliance, other_alliance, tiers):
-    """Stratus (strategic, cloud security) and Kestrel (tactical, DACH reseller, cloud security)."""
-    partner_org.capabilities = "Cloud migration\nManaged security"
-    partner_org.save()
-    other_partner_org.capabilities = "Managed security\nSAP"
-    other_partner_org.save()
-    alliance.tier = tiers["strategic"]
-    alliance.save()
-    other_alliance.tier = tiers["tactical"]
-    other_alliance.save()
-    return alliance, other_alliance
 
 
 def rule(name, priority, **fields):

@@ -9,8 +9,6 @@ from amity.pipeline import services_mapping as services
 from amity.pipeline.mapping import private
 from amity.pipeline.models import MappingRun
 
-from .test_mapping_db import lists  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 
@@ -18,7 +16,7 @@ def post(client, url, body):
     return client.post(url, json.dumps(body), content_type="application/json")
 
 
-def test_shared_mapping_over_the_api(api_for, manager, partner_org, alliance, lists):  # noqa: F811
+def test_shared_mapping_over_the_api(api_for, manager, partner_org, alliance, lists):
     api = api_for(manager)
     response = post(
         api, "/api/v1/mappings", {"alliance": alliance.pk, "partner": partner_org.pk, "reveal": True}
@@ -31,7 +29,7 @@ def test_shared_mapping_over_the_api(api_for, manager, partner_org, alliance, li
     assert listed["count"] == 1 and listed["items"][0]["id"] == body["id"]
 
 
-def test_private_mapping_round_trip_over_the_api(api_for, manager, partner_org, alliance, lists):  # noqa: F811
+def test_private_mapping_round_trip_over_the_api(api_for, manager, partner_org, alliance, lists):
     api = api_for(manager)
     started = post(
         api, "/api/v1/mappings/private/request", {"alliance": alliance.pk, "partner": partner_org.pk}
@@ -49,7 +47,7 @@ def test_private_mapping_round_trip_over_the_api(api_for, manager, partner_org, 
     assert again.status_code == 422 and "response" in again.content.decode()
 
 
-def test_answering_a_partners_request_over_the_api(api_for, manager, partner_org, alliance, lists):  # noqa: F811
+def test_answering_a_partners_request_over_the_api(api_for, manager, partner_org, alliance, lists):
     request, state = private.create_request(list(services.account_pairs(partner_org.pk)))
     answered = api_for(manager).post(
         "/api/v1/mappings/private/respond",
@@ -64,7 +62,7 @@ def test_answering_a_partners_request_over_the_api(api_for, manager, partner_org
     assert private.finish(state, response).total == 2
 
 
-def test_bad_input_names_the_field(api_for, manager, partner_org, alliance, lists):  # noqa: F811
+def test_bad_input_names_the_field(api_for, manager, partner_org, alliance, lists):
     api = api_for(manager)
     missing = post(api, "/api/v1/mappings", {"alliance": alliance.pk, "partner": 999_999})
     assert missing.status_code == 422 and "partner" in missing.content.decode()
@@ -87,7 +85,7 @@ def test_partners_read_their_own_runs_and_never_the_files(
     other_partner,
     partner_org,
     alliance,
-    lists,  # noqa: F811
+    lists,
 ):
     run = services.mapping_request(user=manager, alliance=alliance, partner=partner_org)
     own = api_for(partner)

@@ -8,8 +8,6 @@ from django.core.management.base import CommandError
 
 from amity.pipeline.models import MappingRun, MappingStatus
 
-from .test_mapping_db import lists  # noqa: F401  (fixture)
-
 OURS = "name,domain,status\nAcme GmbH,https://www.acme.de/,customer\nGlobex,,open_opportunity\nHooli,hooli.io,prospect\n"
 THEIRS = "Name,Domain,Status\nACME Germany,acme.de,prospect\nGlobex Inc.,,customer\nUmbrella,umbrella.com,customer\n"
 
@@ -52,7 +50,7 @@ def test_amity_starts_from_its_database_and_finishes_with_the_partners_file(
     admin,
     partner_org,
     alliance,
-    lists,  # noqa: F811
+    lists,
 ):
     (tmp_path / "theirs.csv").write_text(THEIRS)
     request, response = tmp_path / "request.bin", tmp_path / "response.bin"
@@ -74,7 +72,7 @@ def test_amity_starts_from_its_database_and_finishes_with_the_partners_file(
     assert run_record.status == MappingStatus.DONE
 
 
-def test_amity_answers_a_partners_request_from_its_database(tmp_path, admin, partner_org, alliance, lists):  # noqa: F811
+def test_amity_answers_a_partners_request_from_its_database(tmp_path, admin, partner_org, alliance, lists):
     (tmp_path / "theirs.csv").write_text(THEIRS)
     request, state, response = tmp_path / "request.bin", tmp_path / "state.bin", tmp_path / "response.bin"
     run("request", "--accounts", str(tmp_path / "theirs.csv"), "--out", str(request), "--state", str(state))

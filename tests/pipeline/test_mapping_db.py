@@ -1,8 +1,5 @@
 """Account mapping wired to Amity's accounts: services, pages and the visibility rule."""
 
-from datetime import date, timedelta
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,38 +8,9 @@ from django.urls import reverse
 from amity.pipeline import services_mapping as services
 from amity.pipeline.mapping import private
 from amity.pipeline.mapping.shared import overlap_matrix
-from amity.pipeline.models import MappingRun, MappingStatus, Opportunity
-
-from .factories import AccountFactory
+from amity.pipeline.models import MappingRun, MappingStatus
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lists(home, partner_org):
-    """Ours: 2 customers, 1 prospect with an open deal, 1 prospect. Theirs: 3 accounts, 2 shared."""
-    ours = {
-        "acme": AccountFactory(
-            name="Acme GmbH", domain="acme.de", status="customer", owner_organization=home
-        ),
-        "globex": AccountFactory(name="Globex", domain="", status="customer", owner_organization=home),
-        "initech": AccountFactory(
-            name="Initech", domain="initech.com", status="prospect", owner_organization=home
-        ),
-        "hooli": AccountFactory(name="Hooli", domain="hooli.io", status="prospect", owner_organization=home),
-    }
-    Opportunity.objects.create(
-        name="Initech deal", account=ours["initech"], amount=Decimal("1000"), currency="EUR",
-        stage="proposal", probability=50, close_date=date.today() + timedelta(days=30),
-    )  # fmt: skip
-    theirs = {
-        "acme": AccountFactory(
-            name="ACME Germany", domain="acme.de", status="prospect", owner_organization=partner_org
-        ),
-        "globex": AccountFactory(name="Globex Inc.", domain="", status="customer", owner_organization=partner_org),
-        "umbrella": AccountFactory(name="Umbrella", domain="umbrella.com", status="customer", owner_organization=partner_org),
-    }  # fmt: skip
-    return ours, theirs
 
 
 def test_account_pairs_key_on_domain_else_name_and_use_the_status_with_open_deals(home, lists):
