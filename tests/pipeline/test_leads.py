@@ -177,3 +177,16 @@ def test_the_lead_list_has_constant_queries(client_for, manager, network, django
     client.get(reverse("pipeline:lead_list"))
     with django_assert_max_num_queries(12):
         assert client.get(reverse("pipeline:lead_list")).status_code == 200
+
+
+def test_a_routed_lead_is_on_the_alliance_agenda_until_answered(manager, partner, network):
+    from amity.core import agenda
+
+    rule("Security", 10, capability="Managed security")
+    routed = services.route_lead(lead=lead(manager), user=manager, today=DAY)
+    [item] = [i for i in agenda.items([routed.alliance_id]) if i.kind == "lead_answer"]
+    assert item.day == routed.response_due and item.status == agenda.OPEN
+    assert item.recipients == ((routed.alliance.owner_id,) if routed.alliance.owner_id else ())
+    services.lead_accept(lead=routed, user=partner)
+    [item] = [i for i in agenda.items([routed.alliance_id]) if i.kind == "lead_answer"]
+    assert item.status == agenda.DONE
