@@ -28,6 +28,7 @@ from .views import CELLS, ExportListView
 
 class LeadListView(ExportListView):
     model = Lead
+    template_name = "pipeline/lead_list.html"
     selector = staticmethod(selectors.lead_list)
     filterset_class = LeadFilterSet
     title = "Leads"
