@@ -4,6 +4,7 @@ competing resellers registering the same customer. Loading the demo again adds n
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from django.db import transaction
@@ -88,3 +89,23 @@ def test_the_stratus_account_mapping_finds_the_shared_customers(demo, db):
     run = MappingRun.objects.get(alliance__name="Stratus Cloud Co-Sell")
     assert run.status == "done" and run.matrix["total"] >= 5
     assert {"Orion Retail Group", "Northwind Traders"} <= {m["our_name"] for m in run.matches}
+
+
+def test_leads_tell_routing_declines_rerouting_and_acceptance(demo, db):
+    from amity.pipeline import selectors_leads
+    from amity.pipeline.models import Lead
+    from tests import factories as f
+
+    hanseatic = Lead.objects.get(company_name="Hanseatic Health GmbH")
+    assert hanseatic.status == "accepted" and hanseatic.organization.name == "Meridian Consulting"
+    assert hanseatic.history.filter(status="declined", organization__name="Kestrel IT").exists()
+    assert Lead.objects.get(company_name="Nordic Freight AB").status == "new"
+    assert Lead.objects.get(company_name="Bergwerk Logistik AG").opportunity is not None
+    stats = {
+        r.organization.name: r
+        for r in selectors_leads.acceptance_stats(user=f.admin_user(), today=date(2026, 11, 1))
+    }
+    assert stats["Kestrel IT"].declined == 1 and stats["Kestrel IT"].overdue == 1
+    assert (
+        stats["Meridian Consulting"].accepted == 2 and stats["Meridian Consulting"].median_hours is not None
+    )

@@ -35,6 +35,8 @@ from .models import (
     Account,
     AccountStatus,
     DealRegistration,
+    Lead,
+    LeadRoutingRule,
     MappingRun,
     Opportunity,
     OpportunityAlliance,
@@ -46,6 +48,8 @@ from .models import (
 
 MODELS = (
     MappingRun,
+    Lead,
+    LeadRoutingRule,
     Account,
     Opportunity,
     OpportunityAlliance,
@@ -199,6 +203,9 @@ def load(loader: Any) -> None:
     _direct_deals(accounts, users)
     _registrations(users, accounts)
     _mapping(users)
+    from .demo_leads import load as load_leads
+
+    load_leads(users)
 
 
 def _accounts(home: Organization, user: Any) -> dict[str, Account]:

@@ -6,7 +6,7 @@ A rule's criteria all have to match; an empty criterion matches anything:
 * **territory** - the lead's country is in the rule's ``countries``;
 * **industry** - the lead's industry is in ``industries`` (case-insensitive);
 * **capability** - the partner lists the rule's ``capability`` among its capabilities (one per
-  line on the organization, case-insensitive);
+  line on the organization; a listed capability containing the words counts, case-insensitive);
 * **tier** - the alliance's tier is one of the rule's ``tiers``.
 
 Candidates are the alliances in a live stage (launch, manage & grow, review & renew) with one
@@ -124,8 +124,11 @@ def _candidates(exclude_partners: set[int]) -> list[Candidate]:
     ]
 
 
-def _capabilities(organization: Organization) -> set[str]:
-    return {line.strip().lower() for line in (organization.capabilities or "").splitlines() if line.strip()}
+def _has_capability(organization: Organization, capability: str) -> bool:
+    """The capability is one of the partner's (one per line), or part of one ("FHIR" in
+    "EHR integration, HL7/FHIR"), case-insensitive."""
+    wanted = capability.strip().lower()
+    return any(wanted in line.strip().lower() for line in (organization.capabilities or "").splitlines())
 
 
 def _acceptance_rates() -> dict[int, float]:
@@ -157,7 +160,7 @@ def _misses(rule: LeadRoutingRule, lead: Lead) -> list[str]:
 def _fits(rule: LeadRoutingRule, candidate: Candidate, tier_ids: set[int]) -> bool:
     if rule.alliance_id and candidate.alliance.pk != rule.alliance_id:
         return False
-    if rule.capability and rule.capability.strip().lower() not in _capabilities(candidate.partner):
+    if rule.capability and not _has_capability(candidate.partner, rule.capability):
         return False
     return not tier_ids or candidate.alliance.tier_id in tier_ids
 
