@@ -140,6 +140,19 @@ def test_partners_see_only_their_leads_in_pages_and_answer_there(
     assert competitor.get(routed.get_absolute_url()).status_code == 404
     assert b"Nordwind" not in competitor.get(reverse("pipeline:lead_list")).content
     assert competitor.get(reverse("pipeline:lead_rule_list")).status_code == 404
+    import io
+
+    from openpyxl import load_workbook
+
+    exported = own.get(reverse("pipeline:lead_list") + "?export=csv")
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    assert exported.status_code == 200 and b"Nordwind" in content and b"Security" not in content
+    sheet = load_workbook(io.BytesIO(own.get(reverse("pipeline:lead_list") + "?export=xlsx").content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert "Routing reason" not in cells and any("Nordwind" in c for c in cells)
+    internal = client_for(manager).get(reverse("pipeline:lead_list") + "?export=csv")
+    body = b"".join(internal.streaming_content) if internal.streaming else internal.content
+    assert b"Rule 'Security'" in body
     bad = own.post(reverse("pipeline:lead_decline", args=[routed.pk]), {"reason": ""})
     assert bad.status_code == 422
     own.post(reverse("pipeline:lead_decline", args=[routed.pk]), {"reason": "Fully booked"})

@@ -50,6 +50,12 @@ class LeadListView(ExportListView):
         Column("routing_reason", "Routing reason"),
     ]
 
+    def get_columns(self, request: HttpRequest) -> list[Column]:
+        columns = super().get_columns(request)
+        if not request.user.is_internal:  # our routing rules are not the partner's business
+            columns = [c for c in columns if c.key != "routing_reason"]
+        return columns
+
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
         internal = request.user.is_internal
         return {
