@@ -128,7 +128,6 @@ INSTALLED_APPS = [
     "amity.governance",
     "amity.notifications",
     "amity.pipeline",
-    "amity.funds",
     "amity.demo",
 ]
 
