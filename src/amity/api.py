@@ -87,6 +87,7 @@ def _mount() -> None:
     from amity.accounts.api import router as accounts_router
     from amity.agreements.api import router as agreements_router
     from amity.alliances.api import router as alliances_router
+    from amity.funds.api import router as funds_router
     from amity.governance.api import router as governance_router
     from amity.notifications.api import router as notifications_router
     from amity.partners.api import router as partners_router
@@ -109,6 +110,7 @@ def _mount() -> None:
     api.add_router("", imports_router)
     api.add_router("", mapping_router)
     api.add_router("", leads_router)
+    api.add_router("", funds_router)
 
 
 _mount()

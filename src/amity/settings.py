@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "amity.governance",
     "amity.notifications",
     "amity.pipeline",
+    "amity.funds",
     "amity.demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("amity.governance.urls")),
     path("", include("amity.notifications.urls")),
     path("", include("amity.pipeline.urls")),
+    path("", include("amity.funds.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
