@@ -35,7 +35,10 @@ class VisibleQuerySet(models.QuerySet):
         if role is None:
             return self.none()
         if role in INTERNAL_ROLES:
-            return self
+            # A model may narrow what some internal roles see (a sales rep's own statements).
+            narrow = getattr(self.model, "internal_visibility", None)
+            q = narrow(user) if narrow is not None else None
+            return self if q is None else self.filter(q)
         if role == Role.PARTNER and getattr(user, "organization_id", None):
             q = self.model.partner_visibility(user.organization_id)
             if q is None:

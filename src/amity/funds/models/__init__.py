@@ -1,3 +1,13 @@
+from .incentives import (
+    Audience,
+    Enrollment,
+    IncentivePlan,
+    IncentiveRule,
+    RuleKind,
+    Statement,
+    StatementLine,
+    StatementStatus,
+)
 from .ledger import (
     BALANCES,
     EFFECTS,
@@ -20,6 +30,14 @@ from .mdf import (
 )
 
 __all__ = [
+    "Audience",
+    "Enrollment",
+    "IncentivePlan",
+    "IncentiveRule",
+    "RuleKind",
+    "Statement",
+    "StatementLine",
+    "StatementStatus",
     "BALANCES",
     "EFFECTS",
     "FUNDED",
