@@ -300,3 +300,15 @@ def test_who_sees_which_statement(manager, rep, plan, alliance, partner):
     assert not plan.__class__.objects.visible_to(partner).exists()
     with pytest.raises(PermissionDenied):
         svc.statement_approve(statement=mine, user=rep)
+
+
+def test_a_deal_on_its_own_quarters_statement_is_not_an_exception(manager, rep, plan, alliance):
+    enroll(plan, manager, rep)
+    deal = won(manager, alliance, rep, "50000")
+    nobody = f.UserFactory(username="rep3", role="sales")
+    svc.enroll(plan=plan, rep=nobody, valid_from=date(2026, 1, 1), user=manager)
+    statements = svc.statements_generate(day=Q3, user=manager)
+    assert [s.rep for s in statements] == [rep]  # a payee who earned nothing gets no empty statement
+    svc.statement_approve(statement=statements[0], user=manager)
+    misses = incentives.exceptions(period=periods.fiscal_quarter_of(Q3), audience=Audience.REP)
+    assert deal not in [m.opportunity for m in misses]

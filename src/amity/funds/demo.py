@@ -161,6 +161,9 @@ def load(loader: Any) -> None:
         return
     story = _Story(loader)
     story.rates()
+    from . import demo_incentives
+
+    demo_incentives.load(story)
     program = story.program()
     orgs = {o.name: o for o in Organization.objects.filter(name__in=[b[0] for b in BUDGETS])}
     alliances = {a.name: a for a in Alliance.objects.filter(name__in=[b[1] for b in BUDGETS])}

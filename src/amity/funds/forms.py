@@ -129,3 +129,108 @@ class RateForm(VisibleModelForm):
         model = ExchangeRate
         fields = ["currency", "rate", "valid_from"]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+
+
+# --- incentives ----------------------------------------------------------------------------------
+
+
+class PlanForm(VisibleModelForm):
+    class Meta:
+        from .models import IncentivePlan
+
+        model = IncentivePlan
+        fields = [
+            "name",
+            "audience",
+            "currency",
+            "valid_from",
+            "valid_to",
+            "quarterly_target",
+            "quarterly_cap",
+            "active",
+            "description",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+def _role_choices():
+    from amity.pipeline.models import PartnerRole
+
+    return PartnerRole.choices
+
+
+class RuleForm(VisibleForm):
+    name = forms.CharField(max_length=200)
+    order = forms.IntegerField(min_value=0, initial=10)
+    kind = forms.ChoiceField(
+        choices=(("percent", "Percentage of closed-won revenue"), ("fixed", "Fixed amount per won deal"))
+    )
+    partner_roles = forms.MultipleChoiceField(
+        choices=_role_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Deals count where a partner has one of these roles; none ticked: any partner role.",
+    )
+    registered_only = forms.BooleanField(
+        required=False, label="Only deals with an approved deal registration"
+    )
+    min_deal_amount = forms.DecimalField(required=False, max_digits=14, decimal_places=2, min_value=0)
+    rate_percent = forms.DecimalField(
+        label="Rate (%)", required=False, max_digits=6, decimal_places=3, min_value=0, max_value=100
+    )
+    accelerated_percent = forms.DecimalField(
+        label="Rate above target (%)",
+        required=False,
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+    )
+    fixed_amount = forms.DecimalField(
+        required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+class EnrollmentForm(VisibleForm):
+    rep = forms.ModelChoiceField(queryset=None, required=False, label="Rep")
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), required=False, label="Partner"
+    )
+    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user=None, plan=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from amity.core.roles import INTERNAL_ROLES
+
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["rep"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, role__in=sorted(INTERNAL_ROLES))
+            .order_by("username")
+        )
+        self.fields["organization"].queryset = (
+            Organization.objects.visible_to(user).active().filter(is_home=False).order_by("name")
+        )
+        if plan is not None:
+            del self.fields["organization" if plan.audience == "rep" else "rep"]
+
+
+class StatementPayForm(VisibleForm):
+    paid_on = forms.DateField(label="Paid on", widget=forms.DateInput(attrs={"type": "date"}))
+    payment_reference = forms.CharField(
+        max_length=100, label="Reference", help_text="Payroll run or bank transfer."
+    )
+
+
+class ComputeForm(VisibleForm):
+    day = forms.DateField(
+        label="Quarter containing",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Any day of the quarter.",
+    )

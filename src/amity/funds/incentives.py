@@ -196,6 +196,7 @@ def compute(
     key = payee_key(payee)
     earned_elsewhere = dict(
         StatementLine.objects.filter(rule__plan=plan, payee_key=key)
+        .exclude(statement__period_start=period.start)  # this quarter's own statement
         .exclude(statement_id=exclude_statement_id)
         .values_list("opportunity_id", "statement_id")
     )
@@ -372,6 +373,6 @@ def exceptions(*, period: periods.Period, audience: str) -> list[Miss]:
             why = reasons.get((opp.pk, key))
             if not why:
                 kind = "incentive" if audience == Audience.REP else "referral-fee or rebate"
-                why = [f"{payee} is not enrolled in any active {kind} plan"]
+                why = [f"{payee} is not enrolled in any active {kind} plan on {opp.close_date:%d %b %Y}"]
             out.append(Miss(opp, "; ".join(why), payee))
     return out

@@ -96,8 +96,13 @@ def _period(day: date) -> periods.Period:
     return periods.fiscal_quarter_of(day)
 
 
-def statement_generate(*, plan: IncentivePlan, payee: Any, day: date, user: Any) -> Statement:
-    """Create or recompute the draft statement of ``payee`` for the quarter containing ``day``."""
+def statement_generate(
+    *, plan: IncentivePlan, payee: Any, day: date, user: Any, skip_empty: bool = False
+) -> Statement | None:
+    """Create or recompute the draft statement of ``payee`` for the quarter containing ``day``.
+
+    With ``skip_empty``, a payee who earned nothing gets no new statement (returns None); the
+    deals that earned nothing are on the exceptions list either way."""
     _require_editor(user, "compute incentive statements")
     require(user, "create", Statement)
     period = _period(day)
@@ -109,6 +114,11 @@ def statement_generate(*, plan: IncentivePlan, payee: Any, day: date, user: Any)
             .filter(plan=plan, period_start=period.start, archived_at__isnull=True, **lookup)
             .first()
         )
+        result = incentives.compute(
+            plan=plan, payee=payee, period=period, exclude_statement_id=statement.pk if statement else None
+        )
+        if statement is None and skip_empty and not result.earnings:
+            return None
         if statement is None:
             statement = Statement(
                 plan=plan,
@@ -124,7 +134,6 @@ def statement_generate(*, plan: IncentivePlan, payee: Any, day: date, user: Any)
             raise ValidationError(
                 {"status": f"{statement} is {statement.get_status_display().lower()}: its lines are frozen."}
             )
-        result = incentives.compute(plan=plan, payee=payee, period=period, exclude_statement_id=statement.pk)
         statement.lines.all().delete()  # a draft's lines are derived: recomputed, never edited
         key = incentives.payee_key(payee)
         try:
@@ -159,7 +168,7 @@ def statement_generate(*, plan: IncentivePlan, payee: Any, day: date, user: Any)
 
 def statements_generate(*, day: date, user: Any, audience: str | None = None) -> list[Statement]:
     """Draft statements of every enrolled payee of every active plan for the quarter of ``day``
-    (approved and paid ones are left as they are)."""
+    who earned something or already has a draft (approved and paid ones are left as they are)."""
     _require_editor(user, "compute incentive statements")
     period = _period(day)
     plans = IncentivePlan.objects.filter(archived_at__isnull=True, active=True).prefetch_related("rules")
@@ -176,7 +185,9 @@ def statements_generate(*, day: date, user: Any, audience: str | None = None) ->
                 **({"organization": payee} if plan.audience == Audience.PARTNER else {"rep": payee}),
             ).exists()
             if not frozen:
-                out.append(statement_generate(plan=plan, payee=payee, day=day, user=user))
+                statement = statement_generate(plan=plan, payee=payee, day=day, user=user, skip_empty=True)
+                if statement is not None:
+                    out.append(statement)
     return out
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_claims
+from . import views, views_claims, views_incentives
 
 app_name = "funds"
 urlpatterns = [
@@ -28,4 +28,18 @@ urlpatterns = [
     path("mdf/exchange-rates/", views_claims.RateListView.as_view(), name="rate_list"),
     path("mdf/exchange-rates/new/", views_claims.rate_edit, name="rate_create"),
     path("mdf/exchange-rates/<int:pk>/", views_claims.rate_edit, name="rate_edit"),
+    path("incentives/", views_incentives.StatementListView.as_view(), name="statement_list"),
+    path("incentives/compute/", views_incentives.statements_compute, name="statements_compute"),
+    path("incentives/statements/<int:pk>/", views_incentives.statement_detail, name="statement_detail"),
+    path(
+        "incentives/statements/<int:pk>/<str:action>/",
+        views_incentives.statement_action,
+        name="statement_action",
+    ),
+    path("incentives/exceptions/", views_incentives.exceptions, name="incentive_exceptions"),
+    path("incentives/plans/", views_incentives.PlanListView.as_view(), name="plan_list"),
+    path("incentives/plans/new/", views_incentives.plan_edit, name="plan_create"),
+    path("incentives/plans/<int:pk>/", views_incentives.plan_detail, name="plan_detail"),
+    path("incentives/plans/<int:pk>/edit/", views_incentives.plan_edit, name="plan_edit"),
+    path("incentives/plans/<int:pk>/<str:what>/", views_incentives.plan_add, name="plan_add"),
 ]

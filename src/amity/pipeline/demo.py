@@ -152,10 +152,10 @@ HEALTH_OFFERINGS = ("Clinical data platform", "Population health analytics", "FH
 PLAN: tuple[tuple[str, str, int, int, str], ...] = (
     (STRATUS, PartnerRole.CO_SELL, 26, 420_000, "alice"),
     (MERIDIAN, PartnerRole.CO_SELL, 10, 260_000, "omar"),
-    (KESTREL, PartnerRole.RESELL, 10, 90_000, "alice"),
+    (KESTREL, PartnerRole.RESELL, 10, 90_000, "sam"),
     (NORTE, PartnerRole.RESELL, 8, 70_000, "alice"),
     (PACIFIC, PartnerRole.RESELL, 7, 85_000, "alice"),
-    (ATLAS, PartnerRole.RESELL, 6, 60_000, "alice"),
+    (ATLAS, PartnerRole.RESELL, 6, 60_000, "sam"),
     (LUMEN, PartnerRole.INFLUENCED, 7, 120_000, "alice"),
     (BLUEPEAK, PartnerRole.REFERRAL, 6, 95_000, "alice"),
 )
@@ -323,7 +323,9 @@ def _opportunities(accounts: dict[str, Account], users: dict[str, Any]) -> None:
                 close = min(close, STORY_DAY - timedelta(days=3))
             else:
                 close = STORY_DAY + timedelta(days=20 + (serial * 17) % 260)
-            user = users.get(owner) or users["alice"]
+            owner_user = users.get(owner) or users["alice"]
+            # A sales rep owns the deal; an alliance manager enters it (reps cannot edit the pipeline).
+            user = owner_user if owner_user.role in ("admin", "manager") else users["alice"]
             with at(_moment(start)):
                 opp = services.opportunity_create(
                     data={
@@ -333,7 +335,7 @@ def _opportunities(accounts: dict[str, Account], users: dict[str, Any]) -> None:
                         "currency": "EUR",
                         "stage": path[0],
                         "close_date": close,
-                        "owner": user,
+                        "owner": owner_user,
                         "external_ids": {"salesforce": f"006DEMO{serial:08d}"},
                     },
                     alliances=_links(alliance, role, n),
