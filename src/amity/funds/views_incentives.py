@@ -245,7 +245,12 @@ def statement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             if not form.is_valid():
                 return statement_detail(request, pk, pay_form=form)
             try:
-                svc.statement_pay(statement=statement, user=user, **form.cleaned_data)
+                svc.statement_pay(
+                    statement=statement,
+                    user=user,
+                    paid_on=form.cleaned_data["paid_on"],
+                    reference=form.cleaned_data["payment_reference"],
+                )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
                 return statement_detail(request, pk, pay_form=form)
