@@ -118,14 +118,15 @@ def test_plan_rule_and_enrollment_forms(client_for, manager, rep):  # noqa: F811
             "active": "on",
         },
     )
-    plan = IncentivePlan.objects.get(name="New plan")
+    new_plan = IncentivePlan.objects.get(name="New plan")
     assert response.status_code == 302
     bad = client.post(
-        reverse("funds:plan_add", args=[plan.pk, "rules"]), {"name": "No rate", "order": 1, "kind": "percent"}
+        reverse("funds:plan_add", args=[new_plan.pk, "rules"]),
+        {"name": "No rate", "order": 1, "kind": "percent"},
     )
     assert bad.status_code == 422 and "A percentage rule needs its rate" in bad.content.decode()
     ok = client.post(
-        reverse("funds:plan_add", args=[plan.pk, "rules"]),
+        reverse("funds:plan_add", args=[new_plan.pk, "rules"]),
         {
             "name": "Co-sell",
             "order": 1,
@@ -134,9 +135,10 @@ def test_plan_rule_and_enrollment_forms(client_for, manager, rep):  # noqa: F811
             "rate_percent": "2.5",
         },
     )
-    assert ok.status_code == 302 and plan.rules.get().rate_percent == D("2.5")
+    assert ok.status_code == 302 and new_plan.rules.get().rate_percent == D("2.5")
     enrolled = client.post(
-        reverse("funds:plan_add", args=[plan.pk, "enrollments"]), {"rep": rep.pk, "valid_from": "2026-01-01"}
+        reverse("funds:plan_add", args=[new_plan.pk, "enrollments"]),
+        {"rep": rep.pk, "valid_from": "2026-01-01"},
     )
-    assert enrolled.status_code == 302 and plan.enrollments.get().rep == rep
+    assert enrolled.status_code == 302 and new_plan.enrollments.get().rep == rep
     assert client_for(rep).get(reverse("funds:plan_create")).status_code == 403

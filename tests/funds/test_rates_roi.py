@@ -98,3 +98,28 @@ def test_roi_of_a_request_explains_every_number(rates, budget, partner, manager,
     rows = roi.roi_by(user=manager, fiscal_year=budget.fiscal_year, today=date(2026, 7, 1))
     assert rows[0][0] == budget.organization.name and rows[0][1].revenue == D("19000.00")
     assert date.today() - timedelta(days=1)
+
+
+def test_budget_totals_in_the_reporting_currency_name_what_cannot_be_converted(
+    rates, program, partner_org, other_partner_org, manager
+):
+    from amity.funds import selectors
+    from tests import factories as f
+
+    from .factories import make_budget
+
+    usd = make_budget(program, partner_org, manager, amount=D("1000.00"), fiscal_year=2026, currency="USD")
+    eur = make_budget(program, other_partner_org, manager, amount=D("500.00"), fiscal_year=2026)
+    chf = make_budget(
+        program, f.OrganizationFactory(name="Swiss Partner AG"), manager, amount=D("700.00"), fiscal_year=2026,
+        currency="CHF",
+    )  # fmt: skip
+    budgets = [usd, eur, chf]
+    totals = selectors.ledger_totals([b.pk for b in budgets])
+    for b in budgets:
+        b.totals = totals[b.pk]
+    result = selectors.reporting_totals(budgets, on=date(2026, 7, 1))
+    assert result["allocated"] == result["available"] == D("1450.00")  # 1000 × 0.95 + 500
+    assert result["mixed"] is True
+    [problem] = result["problems"]
+    assert "CHF" in problem and "Swiss Partner AG" in problem

@@ -365,4 +365,5 @@ def request_cancel(request: HttpRequest, request_id: int):
     return _request_detail(user, request_id)
 
 
-from . import api_claims  # noqa: E402, F401 - registers the claim, payment and rate operations
+# Register the claim, payment and rate operations, and /incentives/plans, statements, exceptions.
+from . import api_claims, api_incentives  # noqa: E402, F401

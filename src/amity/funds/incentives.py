@@ -337,6 +337,7 @@ def exceptions(*, period: periods.Period, audience: str) -> list[Miss]:
     )
     earned: set[tuple[int, str]] = set()
     reasons: dict[tuple[int, str], list[str]] = defaultdict(list)
+    plans_missed: dict[tuple[int, str], list[IncentivePlan]] = defaultdict(list)
     for plan in plans:
         for payee in payees(plan, period):
             result = compute(
@@ -351,6 +352,7 @@ def exceptions(*, period: periods.Period, audience: str) -> list[Miss]:
                 earned.add((e.opportunity.pk, payee_key(payee)))
             for m in result.misses:
                 reasons[(m.opportunity.pk, payee_key(payee))].append(f"{plan}: {m.reason}")
+                plans_missed[(m.opportunity.pk, payee_key(payee))].append(plan)
     out: list[Miss] = []
     for opp in partner_deals:
         if audience == Audience.REP:
@@ -374,5 +376,6 @@ def exceptions(*, period: periods.Period, audience: str) -> list[Miss]:
             if not why:
                 kind = "incentive" if audience == Audience.REP else "referral-fee or rebate"
                 why = [f"{payee} is not enrolled in any active {kind} plan on {opp.close_date:%d %b %Y}"]
-            out.append(Miss(opp, "; ".join(why), payee))
+            missed = plans_missed.get((opp.pk, key), [])
+            out.append(Miss(opp, "; ".join(why), payee, missed[0] if len(missed) == 1 else None))
     return out

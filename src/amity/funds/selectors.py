@@ -114,14 +114,52 @@ def budget_detail_requests(*, user: Any, budget: Budget) -> QuerySet:
     )
 
 
-def burndown(entries: list[LedgerEntry]) -> dict[str, Any]:
-    """The available balance at the end of each day with entries (chart data, ``bar`` type)."""
+def burndown(entries: list[LedgerEntry], *, until=None) -> dict[str, Any]:
+    """Available, committed and paid at the end of each day with entries (step-line chart data),
+    carried on to ``until`` (today or the expiry date) so the last step is visible."""
     from .models import EFFECTS
 
     balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    days: dict[str, Decimal] = {}
+    days: dict[str, dict[str, Decimal]] = {}
     for entry in entries:
         for column, sign in EFFECTS[entry.kind]:
             balances[column] += sign * entry.amount
-        days[entry.at.date().isoformat()] = balances["available"]
-    return {"labels": list(days), "values": [float(v) for v in days.values()], "rotate": 30}
+        days[entry.at.date().isoformat()] = dict(balances)
+    if days and until is not None and until.isoformat() > max(days):
+        days[until.isoformat()] = dict(balances)
+    names = (("available", "Available", True), ("committed", "Committed", False), ("paid", "Paid", False))
+    return {
+        "labels": list(days),
+        "series": [
+            {"name": label, "area": area, "values": [float(day.get(key, ZERO)) for day in days.values()]}
+            for key, label, area in names
+        ],
+    }
+
+
+def reporting_totals(budgets: list[Budget], *, on) -> dict[str, Any]:
+    """The budgets' balances added up in the reporting currency, each converted at its dated
+    rate on ``on`` (today, or the expiry date of a closed year). A budget whose currency has no
+    rate is named in ``problems`` and left out - never counted as 0."""
+    from .rates import NoExchangeRate, RateTable, reporting_currency
+
+    rates = RateTable()
+    keys = ("allocated", "committed", "claimed", "paid", "expired", "available")
+    sums = dict.fromkeys(keys, ZERO)
+    problems: list[str] = []
+    for budget in budgets:
+        day = min(on, budget.expiry_date)
+        try:
+            converted = {k: rates.convert(budget.totals[k], budget.currency, day) for k in keys}
+        except NoExchangeRate as exc:
+            problems.append(f"{budget}: {exc.message_dict['currency'][0]}")
+            continue
+        for k in keys:
+            sums[k] += converted[k]
+    return {
+        "currency": reporting_currency(),
+        "mixed": len({b.currency for b in budgets}) > 1
+        or any(b.currency != reporting_currency() for b in budgets),
+        "problems": problems,
+        **sums,
+    }

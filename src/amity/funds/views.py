@@ -61,11 +61,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     totals = selectors.ledger_totals([b.pk for b in budgets])
     for b in budgets:
         b.totals = totals.get(b.pk, selectors.EMPTY_TOTALS)
+    reporting = selectors.reporting_totals(budgets, on=timezone.localdate())
     selected = next(
         (b for b in budgets if str(b.pk) == request.GET.get("budget")), budgets[0] if budgets else None
     )
     burndown = (
-        selectors.burndown(list(selectors.entry_list(user=user, budget=selected))) if selected else None
+        selectors.burndown(
+            list(selectors.entry_list(user=user, budget=selected)),
+            until=min(timezone.localdate(), selected.expiry_date),
+        )
+        if selected
+        else None
     )
     roi_rows = roi.roi_by(user=user, group="partner", fiscal_year=year)
     return render(
@@ -76,6 +82,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year": year,
             "budgets": budgets,
+            "reporting": reporting,
             "selected": selected,
             "burndown": burndown,
             "roi_rows": roi_rows,
@@ -102,7 +109,7 @@ def budget_detail(request: HttpRequest, pk: int, *, forms: dict | None = None) -
             "totals": selectors.budget_totals(budget),
             "entries": entries,
             "requests": selectors.budget_detail_requests(user=user, budget=budget),
-            "burndown": selectors.burndown(entries),
+            "burndown": selectors.burndown(entries, until=min(timezone.localdate(), budget.expiry_date)),
             "editor": _editor(user),
             "can_request": can(user, "create", FundRequest)
             and not budget.is_expired_on(timezone.localdate()),

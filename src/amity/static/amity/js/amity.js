@@ -21,6 +21,21 @@
         }), barMaxWidth: 42, itemStyle: { borderRadius: [4, 4, 0, 0] } }]
       };
     },
+    burndown: function (d) {
+      /* Balances of a budget over time, as steps: each ledger entry moves them on its day. */
+      return {
+        color: palette, grid: { left: 48, right: 24, top: 36, bottom: 40, containLabel: true },
+        tooltip: { trigger: "axis" }, legend: { top: 0 },
+        xAxis: { type: "time" }, yAxis: { type: "value" },
+        series: d.series.map(function (s) {
+          return {
+            name: s.name, type: "line", step: "end", showSymbol: false,
+            areaStyle: s.area ? { opacity: 0.15 } : undefined,
+            data: d.labels.map(function (day, i) { return [day, s.values[i]]; })
+          };
+        })
+      };
+    },
     hbar: function (d) {
       return {
         color: palette, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: "axis" },
