@@ -32,6 +32,20 @@ def test_request_approve_claim_pay(browser, live_server, tmp_path: Path):
         amount=Decimal("10000"),
         user=manager,
     )
+    # A won deal on the partner's alliance, which the funded activity will be linked to (MDF ROI).
+    from amity.pipeline.models import OpportunityStage, PartnerRole
+    from tests.pipeline.factories import opportunity
+
+    alliance = f.AllianceFactory(name="Browser Cloud alliance", partner=org)
+    won = opportunity(
+        user=manager,
+        alliance=alliance,
+        role=PartnerRole.CO_SELL,
+        name="Webinar-sourced deal",
+        amount=Decimal("50000"),
+        stage=OpportunityStage.CLOSED_WON,
+        close_date=date.today(),
+    )
     proof = tmp_path / "invoice.pdf"
     proof.write_bytes(PDF)
 
@@ -50,6 +64,7 @@ def test_request_approve_claim_pay(browser, live_server, tmp_path: Path):
     page.fill("#id_activity", "Browser launch webinar")
     page.fill("#id_planned_cost", "4000")
     page.fill("#id_partner_share", "50")
+    page.select_option("#id_opportunities", str(won.pk))
     with page.expect_navigation():
         page.click("[data-testid=submit-request]")
     assert page.inner_text("[data-testid=request-status]") == "Submitted"
@@ -91,6 +106,10 @@ def test_request_approve_claim_pay(browser, live_server, tmp_path: Path):
         Decimal("8000.00"),
         Decimal("0.00"),
     )
+    # ... and the MDF ROI of the activity: 50,000 won on 2,000 paid.
+    page.goto(f"/mdf/requests/{req.pk}/")
+    assert page.inner_text("[data-testid=roi-paid]") == "2,000.00"
+    assert "25.00×" in page.inner_text("[data-testid=roi]")
     assert FundRequest.objects.get(pk=req.pk).status == RequestStatus.APPROVED
     assert Budget.objects.count() == 1
     theirs.close()

@@ -142,3 +142,30 @@ def test_plan_rule_and_enrollment_forms(client_for, manager, rep):  # noqa: F811
     )
     assert enrolled.status_code == 302 and new_plan.enrollments.get().rep == rep
     assert client_for(rep).get(reverse("funds:plan_create")).status_code == 403
+
+
+def test_retire_a_rule_and_end_an_enrollment(client_for, manager, rep, plan, alliance):  # noqa: F811
+    enrollment = enroll(plan, manager, rep)
+    rule = plan.rules.get(name="Partner revenue")
+    client = client_for(manager)
+    end = reverse("funds:plan_item_action", args=[plan.pk, "enrollments", enrollment.pk, "end"])
+    assert client.post(end, {"valid_to": "2026-08-31"}).status_code == 302
+    enrollment.refresh_from_db()
+    assert enrollment.valid_to == date(2026, 8, 31)
+    won(manager, alliance, rep, "1000", day=date(2026, 8, 30), name="In time")
+    late = won(manager, alliance, rep, "1000", day=date(2026, 9, 2), name="Too late")
+    [statement] = svc.statements_generate(day=Q3, user=manager)
+    assert [line.opportunity.name for line in statement.lines.all()] == ["In time"]
+    archive = reverse("funds:plan_item_action", args=[plan.pk, "rules", rule.pk, "archive"])
+    assert client_for(rep).post(archive).status_code == 403
+    assert client.post(archive).status_code == 302
+    statement = svc.statement_generate(plan=plan, payee=rep, day=Q3, user=manager)
+    assert statement.total == 0  # the only rule that paid this deal is retired
+    from amity.core import periods
+    from amity.funds import incentives
+
+    misses = {
+        m.opportunity: m.reason
+        for m in incentives.compute(plan=plan, payee=rep, period=periods.fiscal_quarter_of(Q3)).misses
+    }
+    assert "is not enrolled in" in misses[late]

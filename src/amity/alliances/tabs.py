@@ -22,5 +22,6 @@ TABS = [
     Tab("roadmap", "Roadmap", "planning:alliance_roadmap", "bi-signpost-split"),
     Tab("governance", "Governance", "governance:alliance_governance", "bi-people"),
     Tab("pipeline", "Pipeline", "pipeline:alliance_pipeline", "bi-funnel"),
+    Tab("mdf", "MDF", "funds:alliance_mdf", "bi-piggy-bank"),
     Tab("history", "History", "alliances:alliance_history", "bi-clock-history"),
 ]

@@ -231,3 +231,18 @@ def statement_pay(*, statement: Statement, paid_on: Any, reference: str, user: A
         current.payment_reference = reference[:100]
         _save(current, user, "paid")
     return current
+
+
+def rule_archive(*, rule: IncentiveRule, user: Any) -> IncentiveRule:
+    """A rule stops applying to statements computed from now on (approved ones keep their lines);
+    it stays restorable."""
+    from amity.core.services import model_archive
+
+    return model_archive(instance=rule, user=user, reason="rule retired")
+
+
+def enrollment_end(*, enrollment: Enrollment, valid_to: date, user: Any) -> Enrollment:
+    """The last day a rep or partner is eligible; deals closed after it earn nothing from the plan."""
+    if not isinstance(valid_to, date):
+        raise ValidationError({"valid_to": "Give the last day of the enrollment."})
+    return model_update(instance=enrollment, data={"valid_to": valid_to}, user=user)[0]

@@ -42,4 +42,9 @@ urlpatterns = [
     path("incentives/plans/<int:pk>/", views_incentives.plan_detail, name="plan_detail"),
     path("incentives/plans/<int:pk>/edit/", views_incentives.plan_edit, name="plan_edit"),
     path("incentives/plans/<int:pk>/<str:what>/", views_incentives.plan_add, name="plan_add"),
+    path(
+        "incentives/plans/<int:pk>/<str:what>/<int:item>/<str:action>/",
+        views_incentives.plan_item_action,
+        name="plan_item_action",
+    ),
 ]

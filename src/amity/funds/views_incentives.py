@@ -452,3 +452,34 @@ def plan_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         raise Http404
     response.status_code = 422
     return response
+
+
+@login_required
+@require_POST
+def plan_item_action(request: HttpRequest, pk: int, what: str, item: int, action: str) -> HttpResponse:
+    """Retire a rule (archive) or end an enrollment on a day."""
+    from .models import Enrollment, IncentiveRule
+
+    user = request.user
+    plan = get_visible_or_404(IncentivePlan, user, pk=pk)
+    if not _editor(user):
+        raise PermissionDenied
+    try:
+        if what == "rules" and action == "archive":
+            rule = get_visible_or_404(IncentiveRule, user, pk=item, plan=plan)
+            svc.rule_archive(rule=rule, user=user)
+            messages.success(request, f"Rule {rule} retired; approved statements keep their lines.")
+        elif what == "enrollments" and action == "end":
+            enrollment = get_visible_or_404(Enrollment, user, pk=item, plan=plan)
+            raw = request.POST.get("valid_to") or ""
+            try:
+                valid_to = date.fromisoformat(raw)
+            except ValueError:
+                raise ValidationError({"valid_to": "Give the last day of the enrollment."}) from None
+            svc.enrollment_end(enrollment=enrollment, valid_to=valid_to, user=user)
+            messages.success(request, f"{enrollment.payee} is enrolled until {valid_to:%d %b %Y}.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
+    return redirect(plan)
