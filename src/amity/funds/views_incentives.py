@@ -69,6 +69,11 @@ class StatementFilterSet(StyledFilterSet):
         model = Statement
         fields: list[str] = []
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if user_role(getattr(self.request, "user", None)) not in INTERNAL_ROLES:
+            del self.filters["audience"]  # a partner has only fee and rebate statements
+
     def in_quarter(self, qs, name, value):
         return qs.filter(period_start=periods.fiscal_quarter_of(value).start) if value else qs
 
@@ -109,10 +114,13 @@ class StatementListView(ExportListView):
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
         internal = user_role(request.user) in INTERNAL_ROLES
         return {
+            "title": "Incentive statements" if internal else "Fees & rebates",
             "nav_template": "funds/partials/incentives_nav.html",
             "section": "statements",
             "lead": (
-                "What each rep and partner earned per quarter; every line is one deal."
+                "What you earned per quarter; every line is one deal."
+                if user_role(request.user) == Role.SALES
+                else "What each rep and partner earned per quarter; every line is one deal."
                 if internal
                 else "Your referral fees and rebates per quarter; every line is one deal."
             ),
