@@ -165,3 +165,23 @@ def test_executive_reads_but_cannot_request(client_for, executive, budget):
     page = client.get(reverse("funds:overview")).content.decode()
     assert budget.organization.name in page and 'data-testid="request-funds"' not in page
     assert client.get(reverse("funds:request_create")).status_code == 403
+
+
+def test_ledger_export_ties_out_to_the_budget(client_for, manager, partner, budget):
+    import csv
+    import io
+
+    from amity.funds import selectors
+
+    services.request_approve(request=make_request(budget, partner, planned_cost="3000.00"), user=manager)
+    services.budget_top_up(budget=budget, amount=D("250.00"), user=manager)
+    body = client_for(partner).get(budget.get_absolute_url() + "?export=csv").getvalue().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [r["Kind"] for r in rows] == ["Allocation", "Commit", "Top-up"]
+    by_kind = {r["Kind"]: D(r["Amount"]) for r in rows}
+    totals = selectors.budget_totals(budget)
+    assert (
+        by_kind["Allocation"] + by_kind["Top-up"] - by_kind["Commit"] == totals["available"] == D("8750.00")
+    )
+    xlsx = client_for(partner).get(budget.get_absolute_url() + "?export=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

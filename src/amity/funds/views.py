@@ -94,11 +94,53 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+LEDGER_HEADER = [
+    "Entry",
+    "When",
+    "Kind",
+    "Amount",
+    "Currency",
+    "Request",
+    "Claim",
+    "Payment reference",
+    "By",
+    "Note",
+]
+
+
+def _ledger_export(budget: Budget, entries: list, kind: str) -> HttpResponse:
+    """The budget's ledger, one row per entry, as CSV or Excel (formula-safe, like every export)."""
+    from amity.core.export import csv_response
+    from amity.pipeline.xlsx import xlsx_response
+
+    rows = [
+        [
+            e.pk,
+            timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"),
+            e.get_kind_display(),
+            e.amount,
+            budget.currency,
+            e.request.activity if e.request_id else "",
+            e.claim_id or "",
+            e.payment.reference if e.payment_id else "",
+            str(e.created_by or ""),
+            e.note,
+        ]
+        for e in entries
+    ]
+    name = f"mdf-ledger-{budget.organization.name}-FY{budget.fiscal_year}".replace(" ", "-").lower()
+    if kind == "csv":
+        return csv_response(f"{name}.csv", LEDGER_HEADER, rows)
+    return xlsx_response(f"{name}.xlsx", LEDGER_HEADER, rows, title=f"Ledger FY{budget.fiscal_year}")
+
+
 @login_required
 def budget_detail(request: HttpRequest, pk: int, *, forms: dict | None = None) -> HttpResponse:
     user = request.user
     budget = get_visible_or_404(Budget, user, pk=pk)
     entries = list(selectors.entry_list(user=user, budget=budget))
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return _ledger_export(budget, entries, request.GET["export"])
     forms = forms or {}
     return render(
         request,
