@@ -3,19 +3,33 @@ loading it again adds nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
+from amity.core import periods
 from amity.demo.loader import Loader
 from amity.funds import demo as funds_demo
-from amity.funds import roi, selectors
-from amity.funds.models import Budget, Claim, ClaimStatus, FundRequest, LedgerEntry, Payment, RequestStatus
+from amity.funds import incentives, roi, selectors
+from amity.funds.models import (
+    Audience,
+    Budget,
+    Claim,
+    ClaimStatus,
+    FundRequest,
+    IncentivePlan,
+    LedgerEntry,
+    Payment,
+    RequestStatus,
+    Statement,
+    StatementLine,
+)
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MODELS = (Budget, FundRequest, Claim, Payment, LedgerEntry)
+MODELS = (Budget, FundRequest, Claim, Payment, LedgerEntry, IncentivePlan, Statement, StatementLine)
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +70,25 @@ def test_roi_has_numbers_and_partners_see_only_their_own(demo, db):
     assert rows["Stratus Cloud"].paid == Decimal("11500.00")
     assert rows["Stratus Cloud"].revenue > 0 and rows["Stratus Cloud"].revenue_ratio is not None
     assert list(dict(roi.roi_by(user=loader.users["priya"], fiscal_year=2026))) == ["Stratus Cloud"]
+
+
+def test_sams_quarterly_statement_ties_out_line_by_line(demo, db):
+    _, loader = demo
+    sam = loader.users["sam"]
+    q3 = Statement.objects.get(rep=sam, period_start="2026-07-01")
+    assert q3.status == "paid" and q3.payment_reference
+    lines = list(q3.lines.select_related("opportunity"))
+    assert lines and sum(line.amount for line in lines) == q3.total > 0
+    for line in lines:
+        assert line.opportunity.owner == sam and line.opportunity.stage == "closed_won"
+        assert q3.period_start <= line.close_date <= q3.period_end
+    assert set(Statement.objects.values_list("status", flat=True)) == {"draft", "approved", "paid"}
+
+
+def test_exceptions_explain_the_deals_that_earned_nothing(demo, db):
+    q2 = periods.fiscal_quarter_of(date(2026, 5, 1))
+    reasons = [m.reason for m in incentives.exceptions(period=q2, audience=Audience.REP)]
+    assert any("Omar Haddad is not enrolled" in r for r in reasons)  # joined the plan in July
+    assert any("partner role influenced is not one of" in r for r in reasons)
+    partner = [m.reason for m in incentives.exceptions(period=q2, audience=Audience.PARTNER)]
+    assert any("not enrolled in any active referral-fee or rebate plan" in r for r in partner)
