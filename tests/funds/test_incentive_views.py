@@ -169,3 +169,27 @@ def test_retire_a_rule_and_end_an_enrollment(client_for, manager, rep, plan, all
         for m in incentives.compute(plan=plan, payee=rep, period=periods.fiscal_quarter_of(Q3)).misses
     }
     assert "is not enrolled in" in misses[late]
+
+
+def test_statement_list_queries_do_not_grow_with_statements(
+    client_for,
+    manager,
+    plan,  # noqa: F811
+    alliance,
+    django_assert_max_num_queries,
+):
+    client = client_for(manager)
+
+    def add_reps(n):
+        for _ in range(n):
+            person = f.UserFactory(role="sales")
+            enroll(plan, manager, person)
+            won(manager, alliance, person, "1000")
+        svc.statements_generate(day=Q3, user=manager)
+
+    add_reps(2)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(reverse("funds:statement_list")).status_code == 200
+    add_reps(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("funds:statement_list")).status_code == 200
