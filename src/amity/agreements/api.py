@@ -822,7 +822,7 @@ class StatusCountOut(Schema):
     count: int
 
 
-class TotalsOut(Schema):
+class CommitmentTotalsOut(Schema):
     money: Money
     headcount: Decimal
     other: int
@@ -843,7 +843,7 @@ class CommitmentSummaryOut(Schema):
     mix: list[MixOut] = Field(description="Committed commitments by nature and soft source.")
     hard: int
     soft: int
-    totals: TotalsOut
+    totals: CommitmentTotalsOut
     other_currencies: list[str]
     balance_reading: str
     explanation: dict[str, str] = Field(description="How each number is counted.")

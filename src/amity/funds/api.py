@@ -60,7 +60,7 @@ class ProgramOut(Schema):
     active: bool
 
 
-class TotalsOut(Schema):
+class BudgetTotalsOut(Schema):
     allocation: Money
     top_ups: Money
     allocated: Money
@@ -80,7 +80,7 @@ class BudgetOut(Schema):
     currency: str
     expiry_date: date
     renewed_from_id: int | None
-    totals: TotalsOut = Field(description="Sums of the budget's ledger entries (one SQL aggregate).")
+    totals: BudgetTotalsOut = Field(description="Sums of the budget's ledger entries (one SQL aggregate).")
 
 
 class EntryOut(Schema):

@@ -89,7 +89,7 @@ def _contacts(user: Any) -> QuerySet:
 # --- shared output pieces ----------------------------------------------------------------------
 
 
-class ContactRef(Schema):
+class AttendeeContactRef(Schema):
     id: int
     name: str
     title: str
@@ -125,7 +125,7 @@ class ArchivedFilter(Schema):
 class BodyMemberOut(Schema):
     id: int
     body_id: int
-    contact: ContactRef
+    contact: AttendeeContactRef
     role: str
     role_label: str
 
@@ -488,7 +488,7 @@ class MeetingOut(Schema):
     end: datetime
     duration_minutes: int
     location: str
-    attendees: list[ContactRef]
+    attendees: list[AttendeeContactRef]
     agenda: str
     minutes: str
     status: str
@@ -723,7 +723,7 @@ class ActionItemOut(Schema):
     meeting_id: int | None
     title: str
     notes: str
-    owner: ContactRef
+    owner: AttendeeContactRef
     due_date: date
     status: str
     status_label: str
@@ -891,7 +891,7 @@ class EscalationOut(Schema):
     decision: str
     decided_on: date | None
     decided_by: str
-    decided_by_contact: ContactRef | None
+    decided_by_contact: AttendeeContactRef | None
     decision_due: date = Field(
         description="raised_on + 30 days: executives have 30 days to resolve a deadlock."
     )

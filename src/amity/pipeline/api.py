@@ -219,7 +219,7 @@ class LinkOut(Schema):
     role: PartnerRole
 
 
-class StageChangeOut(Schema):
+class OpportunityStageChangeOut(Schema):
     from_stage: str
     to_stage: OpportunityStage
     changed_at: datetime
@@ -261,7 +261,7 @@ class OpportunityOut(Schema):
 
 
 class OpportunityDetailOut(OpportunityOut):
-    stage_history: list[StageChangeOut]
+    stage_history: list[OpportunityStageChangeOut]
 
     @staticmethod
     def resolve_stage_history(obj: Opportunity) -> list[Any]:
@@ -650,7 +650,7 @@ def registration_convert(request: HttpRequest, registration_id: int):
 # --- the alliance's pipeline summary -------------------------------------------------------------
 
 
-class QuarterOut(Schema):
+class PipelineQuarterOut(Schema):
     label: str
     start: date
     end: date
@@ -677,7 +677,7 @@ class PipelineSummaryOut(Schema):
     )
     lost_count: int
     currencies: list[str] = Field(description="Currencies added together (no conversion).")
-    quarters: list[QuarterOut]
+    quarters: list[PipelineQuarterOut]
     by_stage: list[StageTotalOut]
 
 

@@ -27,7 +27,7 @@ class ExcludedOut(Schema):
     amount: Money
 
 
-class TotalsOut(Schema):
+class ForecastTotalsOut(Schema):
     total: Money = Field(description="Closed-won amount, each deal counted once.")
     sourced: Money = Field(description="Won deals with any sourced link (primary credit).")
     influenced: Money = Field(description="Won deals with partner links, none of them sourced.")
@@ -94,7 +94,7 @@ class ForecastOut(Schema):
     currency: str = Field(description="The reporting currency; only it is added up.")
     alliance: int | None
     excluded: list[ExcludedOut] = Field(description="Opportunities in other currencies, left out.")
-    totals: TotalsOut
+    totals: ForecastTotalsOut
     by_alliance: list[AllianceAttributionOut]
     by_partner: list[PartnerAttributionOut]
     by_quarter: list[QuarterAttributionOut]

@@ -353,7 +353,7 @@ def plan_renew(request: HttpRequest, plan_id: int):
 # --- objectives ---------------------------------------------------------------------------
 
 
-class QuarterOut(Schema):
+class PlanQuarterOut(Schema):
     quarter: str
     start: date
     end: date
@@ -363,7 +363,7 @@ class QuarterOut(Schema):
     explanation: str
 
 
-class ObjectiveOut(Schema):
+class PlanObjectiveOut(Schema):
     id: int
     plan_id: int
     order: int
@@ -380,7 +380,7 @@ class ObjectiveOut(Schema):
     actual_q2: Decimal | None
     actual_q3: Decimal | None
     actual_q4: Decimal | None
-    quarters: list[QuarterOut]
+    quarters: list[PlanQuarterOut]
     total_target: Decimal
     total_actual: Decimal | None
     progress_to_date_pct: Decimal | None = Field(
@@ -426,7 +426,7 @@ class ObjectiveOut(Schema):
 Quarterly = Field(None, ge=0, max_digits=14, decimal_places=2)
 
 
-class ObjectiveIn(InputSchema):
+class PlanObjectiveIn(InputSchema):
     title: Text = Field(..., min_length=1, max_length=200)
     metric: Text = Field("", max_length=200)
     unit: Text = Field("", max_length=30)
@@ -443,7 +443,7 @@ class ObjectiveIn(InputSchema):
     actual_q4: Decimal | None = Quarterly
 
 
-ObjectivePatch = partial(ObjectiveIn, "ObjectivePatch")
+ObjectivePatch = partial(PlanObjectiveIn, "ObjectivePatch")
 
 
 def _objective_data(data: dict[str, Any], user: Any) -> dict[str, Any]:
@@ -463,7 +463,9 @@ def _objectives(user: Any) -> QuerySet:
 
 
 @router.get(
-    "/plans/{plan_id}/objectives", response={200: list[ObjectiveOut], **READ_ERRORS}, tags=["plan objectives"]
+    "/plans/{plan_id}/objectives",
+    response={200: list[PlanObjectiveOut], **READ_ERRORS},
+    tags=["plan objectives"],
 )
 @paginate(Page)
 def objective_list(request: HttpRequest, plan_id: int, filters: Query[ArchivedFilter]):
@@ -473,9 +475,9 @@ def objective_list(request: HttpRequest, plan_id: int, filters: Query[ArchivedFi
 
 
 @router.post(
-    "/plans/{plan_id}/objectives", response={201: ObjectiveOut, **WRITE_ERRORS}, tags=["plan objectives"]
+    "/plans/{plan_id}/objectives", response={201: PlanObjectiveOut, **WRITE_ERRORS}, tags=["plan objectives"]
 )
-def objective_create(request: HttpRequest, plan_id: int, payload: ObjectiveIn):
+def objective_create(request: HttpRequest, plan_id: int, payload: PlanObjectiveIn):
     """Add an objective; on a proposed or agreed plan this resets the agreement."""
     user = acting_user(request)
     plan = _plan(user, plan_id)
@@ -487,7 +489,9 @@ def objective_create(request: HttpRequest, plan_id: int, payload: ObjectiveIn):
 
 
 @router.get(
-    "/plan-objectives/{objective_id}", response={200: ObjectiveOut, **READ_ERRORS}, tags=["plan objectives"]
+    "/plan-objectives/{objective_id}",
+    response={200: PlanObjectiveOut, **READ_ERRORS},
+    tags=["plan objectives"],
 )
 def objective_detail(request: HttpRequest, objective_id: int):
     user = acting_user(request)
@@ -495,7 +499,9 @@ def objective_detail(request: HttpRequest, objective_id: int):
 
 
 @router.patch(
-    "/plan-objectives/{objective_id}", response={200: ObjectiveOut, **WRITE_ERRORS}, tags=["plan objectives"]
+    "/plan-objectives/{objective_id}",
+    response={200: PlanObjectiveOut, **WRITE_ERRORS},
+    tags=["plan objectives"],
 )
 def objective_update(request: HttpRequest, objective_id: int, payload: ObjectivePatch):  # type: ignore[valid-type]
     """Report actuals freely; changing title, metric, unit, side or targets resets the agreement."""
