@@ -62,7 +62,7 @@ def test_rep_sees_own_statements_partner_sees_none(client_for, manager, rep, pla
     as_partner = client_for(partner)
     assert as_partner.get(mine.get_absolute_url()).status_code == 404
     assert as_partner.get(reverse("funds:incentive_exceptions")).status_code == 403
-    assert as_partner.get(reverse("funds:plan_detail", args=[plan.pk])).status_code == 404
+    assert as_partner.get(reverse("funds:incentive_plan_detail", args=[plan.pk])).status_code == 404
 
 
 def test_partner_sees_its_own_fee_statement(client_for, manager, alliance, partner_org, partner):
@@ -93,7 +93,7 @@ def test_partner_sees_its_own_fee_statement(client_for, manager, alliance, partn
     assert (
         "Referred deal" in client_for(partner).get(reverse("funds:statement_list")).content.decode() or True
     )
-    assert client_for(partner).get(reverse("funds:plan_detail", args=[fees.pk])).status_code == 200
+    assert client_for(partner).get(reverse("funds:incentive_plan_detail", args=[fees.pk])).status_code == 200
 
 
 def test_exceptions_page_and_export(client_for, manager, rep, plan, alliance):  # noqa: F811
@@ -109,7 +109,7 @@ def test_exceptions_page_and_export(client_for, manager, rep, plan, alliance):  
 def test_plan_rule_and_enrollment_forms(client_for, manager, rep):  # noqa: F811
     client = client_for(manager)
     response = client.post(
-        reverse("funds:plan_create"),
+        reverse("funds:incentive_plan_create"),
         {
             "name": "New plan",
             "audience": "rep",
@@ -121,12 +121,12 @@ def test_plan_rule_and_enrollment_forms(client_for, manager, rep):  # noqa: F811
     new_plan = IncentivePlan.objects.get(name="New plan")
     assert response.status_code == 302
     bad = client.post(
-        reverse("funds:plan_add", args=[new_plan.pk, "rules"]),
+        reverse("funds:incentive_plan_add", args=[new_plan.pk, "rules"]),
         {"name": "No rate", "order": 1, "kind": "percent"},
     )
     assert bad.status_code == 422 and "A percentage rule needs its rate" in bad.content.decode()
     ok = client.post(
-        reverse("funds:plan_add", args=[new_plan.pk, "rules"]),
+        reverse("funds:incentive_plan_add", args=[new_plan.pk, "rules"]),
         {
             "name": "Co-sell",
             "order": 1,
@@ -137,18 +137,18 @@ def test_plan_rule_and_enrollment_forms(client_for, manager, rep):  # noqa: F811
     )
     assert ok.status_code == 302 and new_plan.rules.get().rate_percent == D("2.5")
     enrolled = client.post(
-        reverse("funds:plan_add", args=[new_plan.pk, "enrollments"]),
+        reverse("funds:incentive_plan_add", args=[new_plan.pk, "enrollments"]),
         {"rep": rep.pk, "valid_from": "2026-01-01"},
     )
     assert enrolled.status_code == 302 and new_plan.enrollments.get().rep == rep
-    assert client_for(rep).get(reverse("funds:plan_create")).status_code == 403
+    assert client_for(rep).get(reverse("funds:incentive_plan_create")).status_code == 403
 
 
 def test_retire_a_rule_and_end_an_enrollment(client_for, manager, rep, plan, alliance):  # noqa: F811
     enrollment = enroll(plan, manager, rep)
     rule = plan.rules.get(name="Partner revenue")
     client = client_for(manager)
-    end = reverse("funds:plan_item_action", args=[plan.pk, "enrollments", enrollment.pk, "end"])
+    end = reverse("funds:incentive_plan_item_action", args=[plan.pk, "enrollments", enrollment.pk, "end"])
     assert client.post(end, {"valid_to": "2026-08-31"}).status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.valid_to == date(2026, 8, 31)
@@ -156,7 +156,7 @@ def test_retire_a_rule_and_end_an_enrollment(client_for, manager, rep, plan, all
     late = won(manager, alliance, rep, "1000", day=date(2026, 9, 2), name="Too late")
     [statement] = svc.statements_generate(day=Q3, user=manager)
     assert [line.opportunity.name for line in statement.lines.all()] == ["In time"]
-    archive = reverse("funds:plan_item_action", args=[plan.pk, "rules", rule.pk, "archive"])
+    archive = reverse("funds:incentive_plan_item_action", args=[plan.pk, "rules", rule.pk, "archive"])
     assert client_for(rep).post(archive).status_code == 403
     assert client.post(archive).status_code == 302
     statement = svc.statement_generate(plan=plan, payee=rep, day=Q3, user=manager)

@@ -56,7 +56,10 @@ class StatementFilterSet(StyledFilterSet):
         empty_label="Any plan",
     )
     audience = django_filters.ChoiceFilter(
-        field_name="plan__audience", choices=Audience.choices, label="For", empty_label="Reps and partners"
+        field_name="incentive_plan__audience",
+        choices=Audience.choices,
+        label="For",
+        empty_label="Reps and partners",
     )
     status = django_filters.ChoiceFilter(
         choices=StatementStatus.choices, label="Status", empty_label="Any status"
@@ -342,7 +345,7 @@ class PlanListView(ExportListView):
     title = "Incentive plans"
     default_sort = "name"
     export_filename = "incentive-plans.csv"
-    create_url = "funds:plan_create"
+    create_url = "funds:incentive_plan_create"
     create_label = "New plan"
     export_only = ()
     columns = [
@@ -422,7 +425,11 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "funds/form.html",
-        {"title": f"Edit {plan}" if plan else "New incentive plan", "form": form, "back": "funds:plan_list"},
+        {
+            "title": f"Edit {plan}" if plan else "New incentive plan",
+            "form": form,
+            "back": "funds:incentive_plan_list",
+        },
         status=422 if form.errors else 200,
     )
 

@@ -78,7 +78,7 @@ class IncentivePlan(BaseModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("funds:plan_detail", args=[self.pk])
+        return reverse("funds:incentive_plan_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
@@ -158,7 +158,7 @@ class IncentiveRule(BaseModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("funds:plan_detail", args=[self.plan_id])
+        return reverse("funds:incentive_plan_detail", args=[self.plan_id])
 
     def clean(self) -> None:
         from amity.pipeline.models import PartnerRole
@@ -243,7 +243,7 @@ class Enrollment(BaseModel):
         return self.rep or self.organization
 
     def get_absolute_url(self) -> str:
-        return reverse("funds:plan_detail", args=[self.plan_id])
+        return reverse("funds:incentive_plan_detail", args=[self.plan_id])
 
     def clean(self) -> None:
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
