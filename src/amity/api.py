@@ -87,6 +87,7 @@ def _mount() -> None:
     from amity.accounts.api import router as accounts_router
     from amity.agreements.api import router as agreements_router
     from amity.alliances.api import router as alliances_router
+    from amity.assessments.api import router as assessments_router
     from amity.funds.api import router as funds_router
     from amity.governance.api import router as governance_router
     from amity.notifications.api import router as notifications_router
@@ -111,6 +112,7 @@ def _mount() -> None:
     api.add_router("", mapping_router)
     api.add_router("", leads_router)
     api.add_router("", funds_router)
+    api.add_router("", assessments_router)
 
 
 _mount()

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "amity.notifications",
     "amity.pipeline",
     "amity.funds",
+    "amity.assessments",
     "amity.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("amity.notifications.urls")),
     path("", include("amity.pipeline.urls")),
     path("", include("amity.funds.urls")),
+    path("", include("amity.assessments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -23,5 +23,6 @@ TABS = [
     Tab("governance", "Governance", "governance:alliance_governance", "bi-people"),
     Tab("pipeline", "Pipeline", "pipeline:alliance_pipeline", "bi-funnel"),
     Tab("mdf", "MDF", "funds:alliance_mdf", "bi-piggy-bank"),
+    Tab("assessments", "Health & assessments", "assessments:alliance_assessments", "bi-heart-pulse"),
     Tab("history", "History", "alliances:alliance_history", "bi-clock-history"),
 ]

@@ -67,7 +67,7 @@ CRITERIA_KEYS = ("goals", "competency", "opportunities", "sustainability", "inno
 #: Later capabilities tell their part of the story, in this order: ``amity.<app>.demo`` has
 #: ``load(loader)``, which must be idempotent and write through the app's services (use
 #: ``story_time`` for dates). Apps without a demo module are skipped.
-EXTENSIONS = ["agreements", "planning", "governance", "pipeline", "funds", "notifications"]
+EXTENSIONS = ["agreements", "planning", "governance", "pipeline", "funds", "assessments", "notifications"]
 
 
 class DemoError(Exception):

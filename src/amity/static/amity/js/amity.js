@@ -36,6 +36,26 @@
         })
       };
     },
+    radar: function (d) {
+      /* One axis per dimension (0-100), one polygon per side. */
+      return {
+        color: palette, tooltip: {}, legend: { bottom: 0 },
+        radar: { indicator: d.indicators, radius: "58%", axisName: { color: "#495057", fontSize: 10 } },
+        series: [{ type: "radar", areaStyle: { opacity: 0.12 },
+          data: d.series.map(function (s) { return { name: s.name, value: s.values }; }) }]
+      };
+    },
+    lines: function (d) {
+      /* A value per label (waves, quarters) for each series; gaps stay gaps. */
+      return {
+        color: palette, grid: { left: 48, right: 24, top: 36, bottom: 40, containLabel: true },
+        tooltip: { trigger: "axis" }, legend: { top: 0 },
+        xAxis: { type: "category", data: d.labels }, yAxis: { type: "value", min: d.min, max: d.max },
+        series: d.series.map(function (s) {
+          return { name: s.name, type: "line", data: s.values, connectNulls: false, symbolSize: 8 };
+        })
+      };
+    },
     hbar: function (d) {
       return {
         color: palette, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: "axis" },
