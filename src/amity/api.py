@@ -98,6 +98,7 @@ def _mount() -> None:
     from amity.pipeline.api_leads import router as leads_router
     from amity.pipeline.api_mapping import router as mapping_router
     from amity.planning.api import router as planning_router
+    from amity.scorecards.api import router as scorecards_router
 
     api.add_router("", partners_router)
     api.add_router("", alliances_router)
@@ -113,6 +114,7 @@ def _mount() -> None:
     api.add_router("", leads_router)
     api.add_router("", funds_router)
     api.add_router("", assessments_router)
+    api.add_router("", scorecards_router)
 
 
 _mount()

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "amity.pipeline",
     "amity.funds",
     "amity.assessments",
+    "amity.scorecards",
     "amity.demo",
 ]
 
@@ -209,6 +210,10 @@ AMITY_FISCAL_YEAR_START_MONTH = env_int("AMITY_FISCAL_YEAR_START_MONTH", 1, mini
 if AMITY_FISCAL_YEAR_START_MONTH > 12:
     raise ImproperlyConfigured("AMITY_FISCAL_YEAR_START_MONTH must be between 1 and 12")
 AMITY_PAGE_SIZE = env_int("AMITY_PAGE_SIZE", 25, minimum=1)
+#: Gross margin on alliance revenue, in percent: attributed margin = won revenue × this (KPIs).
+AMITY_GROSS_MARGIN_PERCENT = env_int("AMITY_GROSS_MARGIN_PERCENT", 60, minimum=0)
+if AMITY_GROSS_MARGIN_PERCENT > 100:
+    raise ImproperlyConfigured("AMITY_GROSS_MARGIN_PERCENT must be between 0 and 100")
 #: Largest accepted upload (agreement documents, proofs), in megabytes.
 AMITY_UPLOAD_MAX_MB = env_int("AMITY_UPLOAD_MAX_MB", 20, minimum=1)
 #: Remind this many days before an agreement's notice deadline or expiry.

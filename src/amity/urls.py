@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("amity.pipeline.urls")),
     path("", include("amity.funds.urls")),
     path("", include("amity.assessments.urls")),
+    path("", include("amity.scorecards.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

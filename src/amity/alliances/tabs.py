@@ -12,6 +12,7 @@ class Tab:
     label: str
     url_name: str
     icon: str
+    internal_only: bool = False
 
 
 TABS = [
@@ -24,5 +25,6 @@ TABS = [
     Tab("pipeline", "Pipeline", "pipeline:alliance_pipeline", "bi-funnel"),
     Tab("mdf", "MDF", "funds:alliance_mdf", "bi-piggy-bank"),
     Tab("assessments", "Health & assessments", "assessments:alliance_assessments", "bi-heart-pulse"),
+    Tab("scorecard", "Scorecard", "scorecards:alliance_scorecard", "bi-speedometer2", internal_only=True),
     Tab("history", "History", "alliances:alliance_history", "bi-clock-history"),
 ]

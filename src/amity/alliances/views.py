@@ -290,7 +290,7 @@ def alliance_header_context(request: HttpRequest, alliance: Alliance, *, tab: st
         "object": alliance,
         "title": alliance.name,
         "tab": tab,
-        "tabs": TABS,
+        "tabs": [t for t in TABS if internal or not t.internal_only],
         "internal": internal,
         "archived": archived,
         "can_change": can_change,

@@ -67,7 +67,16 @@ CRITERIA_KEYS = ("goals", "competency", "opportunities", "sustainability", "inno
 #: Later capabilities tell their part of the story, in this order: ``amity.<app>.demo`` has
 #: ``load(loader)``, which must be idempotent and write through the app's services (use
 #: ``story_time`` for dates). Apps without a demo module are skipped.
-EXTENSIONS = ["agreements", "planning", "governance", "pipeline", "funds", "assessments", "notifications"]
+EXTENSIONS = [
+    "agreements",
+    "planning",
+    "governance",
+    "pipeline",
+    "funds",
+    "assessments",
+    "scorecards",
+    "notifications",
+]
 
 
 class DemoError(Exception):

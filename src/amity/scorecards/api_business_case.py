@@ -1,0 +1,1 @@
+"""REST API of business cases (being written)."""

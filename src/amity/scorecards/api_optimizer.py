@@ -1,0 +1,1 @@
+"""REST API of the portfolio optimizer (being written)."""

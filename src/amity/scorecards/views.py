@@ -1,0 +1,223 @@
+"""Balanced scorecard pages: the portfolio (every alliance × five dimensions), an alliance's
+scorecard with each KPI's formula, calculation and inputs, alliance costs, KPI definitions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from amity.alliances.models import Alliance
+from amity.alliances.selectors import alliance_detail
+from amity.alliances.views import alliance_header_context
+from amity.core import periods
+from amity.core.forms import VisibleModelForm
+from amity.core.models import user_role
+from amity.core.permissions import get_visible_or_404
+from amity.core.roles import EDITORS, INTERNAL_ROLES
+from amity.core.services import model_create, model_update
+from amity.core.views import _errors_to_form
+
+from . import kpis
+from .models import KPI, AllianceCost, Dimension
+
+
+def _internal(request: HttpRequest) -> None:
+    if user_role(request.user) not in INTERNAL_ROLES:
+        raise PermissionDenied("Scorecards are our own yardsticks.")
+
+
+def _period(request: HttpRequest) -> tuple[str, periods.Period, list[tuple[str, str, str]]]:
+    """The chosen period (``?period=fy|quarter&day=``) and the choices around today."""
+    kind = "quarter" if request.GET.get("period") == "quarter" else "fy"
+    try:
+        day = date.fromisoformat(request.GET.get("day") or "")
+    except ValueError:
+        day = timezone.localdate()
+    period = kpis.period_of(kind, day)
+    year = periods.fiscal_year_of(timezone.localdate())
+    choices = [
+        ("fy", p.start.isoformat(), p.label) for p in (periods.fiscal_year(y) for y in (year - 1, year))
+    ]
+    choices += [
+        ("quarter", q.start.isoformat(), q.label)
+        for y in (year - 1, year)
+        for q in periods.fiscal_quarters(y)
+    ]
+    return kind, period, choices
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    _internal(request)
+    kind, period, choices = _period(request)
+    alliances = list(
+        Alliance.objects.visible_to(request.user)
+        .filter(archived_at__isnull=True)
+        .exclude(stage__in=["retired", "identify"])
+        .select_related("tier")
+        .order_by(F("tier__rank").asc(nulls_last=True), "name")
+    )
+    rows = [(a, kpis.scorecard([a.pk], period.start, period.end)) for a in alliances]
+    total = kpis.scorecard([a.pk for a in alliances], period.start, period.end)
+    return render(
+        request,
+        "scorecards/portfolio.html",
+        {
+            "title": "Balanced scorecard",
+            "period": period,
+            "kind": kind,
+            "choices": choices,
+            "rows": rows,
+            "total": total,
+            "dimensions": Dimension.choices,
+        },
+    )
+
+
+class CostForm(VisibleModelForm):
+    class Meta:
+        model = AllianceCost
+        fields = [
+            "kind",
+            "period_start",
+            "period_end",
+            "description",
+            "fte",
+            "loaded_cost_per_fte",
+            "amount",
+            "currency",
+        ]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}),
+            "period_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].required = False
+
+
+@login_required
+def alliance_scorecard(request: HttpRequest, pk: int, *, cost_form: CostForm | None = None) -> HttpResponse:
+    _internal(request)
+    alliance = alliance_detail(user=request.user, pk=pk)
+    kind, period, choices = _period(request)
+    card = kpis.scorecard([alliance.pk], period.start, period.end)
+    costs = AllianceCost.objects.filter(alliance=alliance, archived_at__isnull=True).order_by(
+        "-period_start", "kind"
+    )
+    context = alliance_header_context(request, alliance, tab="scorecard")
+    context.update(
+        {
+            "card": card,
+            "period": period,
+            "kind": kind,
+            "choices": choices,
+            "costs": costs,
+            "editor": user_role(request.user) in EDITORS,
+            "cost_form": cost_form
+            or CostForm(user=request.user, initial={"period_start": period.start, "period_end": period.end}),
+            "chart": {
+                "indicators": [{"name": d.label, "max": 100} for d in card.dimensions],
+                "series": [
+                    {
+                        "name": alliance.name,
+                        "values": [float(d.score) if d.score is not None else 0 for d in card.dimensions],
+                    }
+                ],
+            },
+        }
+    )
+    return render(request, "scorecards/alliance_scorecard.html", context, status=422 if cost_form else 200)
+
+
+@login_required
+@require_POST
+def cost_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _internal(request)
+    alliance = alliance_detail(user=request.user, pk=pk)
+    form = CostForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = {**form.cleaned_data, "alliance": alliance}
+        if data.get("amount") is None:
+            data["amount"] = 0
+        try:
+            model_create(model=AllianceCost, data=data, user=request.user)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Cost recorded: the KPIs that use alliance cost now include it.")
+            return redirect("scorecards:alliance_scorecard", pk=alliance.pk)
+    return alliance_scorecard(request, pk, cost_form=form)
+
+
+class KPIForm(VisibleModelForm):
+    class Meta:
+        model = KPI
+        fields = [
+            "name",
+            "dimension",
+            "formula",
+            "unit",
+            "higher_is_better",
+            "target",
+            "green_at",
+            "amber_at",
+            "weight",
+            "active",
+            "description",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+@login_required
+def kpi_list(request: HttpRequest) -> HttpResponse:
+    _internal(request)
+    from .measures import MEASURES
+
+    return render(
+        request,
+        "scorecards/kpi_list.html",
+        {
+            "title": "KPIs",
+            "kpis": KPI.objects.visible_to(request.user)
+            .filter(archived_at__isnull=True)
+            .prefetch_related("benchmarks"),
+            "measures": sorted(MEASURES),
+            "editor": user_role(request.user) in EDITORS,
+        },
+    )
+
+
+@login_required
+def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _internal(request)
+    kpi = get_visible_or_404(KPI, request.user, pk=pk)
+    if user_role(request.user) not in EDITORS:
+        raise PermissionDenied
+    form = KPIForm(request.POST or None, instance=kpi, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            model_update(
+                instance=kpi, data={k: form.cleaned_data[k] for k in KPIForm.Meta.fields}, user=request.user
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Saved {kpi.name}.")
+            return redirect("scorecards:kpi_list")
+    return render(
+        request,
+        "scorecards/kpi_form.html",
+        {"title": f"Edit KPI: {kpi.name}", "form": form, "kpi": kpi},
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,3 @@
+"""Business-case pages (being written)."""
+
+urlpatterns: list = []

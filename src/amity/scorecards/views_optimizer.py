@@ -1,0 +1,3 @@
+"""Portfolio optimizer pages (being written)."""
+
+urlpatterns: list = []
