@@ -44,6 +44,9 @@ def test_stratus_health_waves_show_a_gap_that_narrows(demo, db):
 def test_maturity_and_benchmark_waves(demo, db):
     meridian = Assessment.objects.get(instrument__key="alliance-maturity")
     assert scoring.score(meridian).two_sided
-    kestrel = Assessment.objects.get(instrument__key="best-practices")
+    assert Assessment.objects.filter(instrument__key="best-practices").count() == 8
+    kestrel = Assessment.objects.get(
+        instrument__key="best-practices", alliance__name="Kestrel IT Reseller (DACH)"
+    )
     result = scoring.score(kestrel)
     assert not kestrel.two_sided and result.respondents["ours"] == 1 and result.overall["ours"] is not None

@@ -5,8 +5,7 @@
   not (the largest gap, turned into an action item in H1 2026); both sides want more binding
   commitments than today; the balance of power has moved towards the middle since 2025.
 * **Halcyon + Meridian Healthcare Data Platform** — alliance maturity, both sides (Marco).
-* **Kestrel IT Reseller (DACH)** — the best-practice benchmark, our side only (when the
-  instrument is synced).
+* The **best-practice benchmark** on eight alliances, our side only (practices vs performance).
 
 Answers are fixed numbers per side and wave (no randomness), so the story reads the same on
 every machine. Idempotent: an existing wave is left as it is.
@@ -86,6 +85,18 @@ HEALTH = {
         },
     },
 }  # fmt: skip
+
+#: The best-practice benchmark: (alliance, who answered, a repeating pattern of answers 1-5).
+BENCHMARKS = (
+    (KESTREL, "alice", (4, 3, 2, 5, 3, 1, 4)),
+    (STRATUS, "alice", (5, 4, 4, 5, 3, 4, 5)),
+    (MERIDIAN, "omar", (4, 4, 3, 4, 5, 3)),
+    ("Norte Sistemas Reseller (Iberia)", "alice", (3, 2, 3, 4, 2)),
+    ("Atlas Distribution (UK & Ireland)", "alice", (3, 3, 4, 2, 3)),
+    ("Pacific Rim Solutions Reseller (APAC)", "alice", (2, 2, 3, 1, 3)),
+    ("Lumen CRM Integration", "alice", (2, 3, 2, 2, 4)),
+    ("Bluepeak Managed Analytics", "alice", (3, 4, 2, 3)),
+)
 
 # (wave, opened, closed or None, our respondents, partner respondents)
 WAVES = (
@@ -208,15 +219,18 @@ def load(loader: Any) -> None:
             [("marco", _generic(maturity, (3, 3, 2, 3, 2, 4)))],
         )
     benchmark = instruments.get("best-practices")
-    kestrel = alliances.get(KESTREL)
-    if benchmark and kestrel:
-        story.wave(
-            kestrel,
-            benchmark,
-            "2026",
-            "2026-03-02",
-            "2026-03-20",
-            [("alice", _generic(benchmark, (4, 3, 2, 5, 3, 1, 4)))],
-            [],
-            two_sided=False,
-        )
+    if benchmark:
+        # The benchmark on eight alliances, our side: how many practices each has adopted varies.
+        for name, owner, pattern in BENCHMARKS:
+            alliance = Alliance.objects.filter(name=name).first()
+            if alliance is not None and owner in story.users:
+                story.wave(
+                    alliance,
+                    benchmark,
+                    "2026",
+                    "2026-03-02",
+                    "2026-03-20",
+                    [(owner, _generic(benchmark, pattern))],
+                    [],
+                    two_sided=False,
+                )

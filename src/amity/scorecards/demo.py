@@ -44,13 +44,38 @@ MUST_KEEP = {"Stratus Cloud Co-Sell", "Halcyon + Meridian Healthcare Data Platfo
 
 
 def _options(base: Decimal) -> list[tuple[str, Decimal, Decimal, Decimal]]:
-    """(level, expected value, FTE, budget) from the alliance's yearly margin potential."""
+    """(level, expected value, FTE, budget) from the alliance's yearly margin at the managed level:
+    strategic attention adds 35 %, self-service keeps 40 %."""
     return [
-        ("strategic", (base * D("1.6")).quantize(D("1")), D("1.5"), D("80000")),
+        ("strategic", (base * D("1.35")).quantize(D("1")), D("1.5"), D("80000")),
         ("managed", base, D("0.6"), D("25000")),
-        ("self-service", (base * D("0.45")).quantize(D("1")), D("0.1"), D("5000")),
+        ("self-service", (base * D("0.4")).quantize(D("1")), D("0.1"), D("5000")),
         ("exit", D("0"), D("0"), D("0")),
     ]
+
+
+def _bridge(alliances: dict, result: Any) -> None:
+    """Kestrel resells on one Stratus deal and Meridian implements at another Stratus customer:
+    Stratus becomes the partner that links the reseller and the consultancy (ecosystem map)."""
+    from amity.pipeline.models import Opportunity, OpportunityAlliance
+
+    stratus = alliances.get("Stratus Cloud Co-Sell")
+    for other_name, role, deal in (
+        ("Kestrel IT Reseller (DACH)", "resell", "Cascade Manufacturing – Marketplace private offer"),
+        (
+            "Halcyon + Meridian Healthcare Data Platform",
+            "co_sell",
+            "Meadowbrook University – Migration to Stratus",
+        ),
+    ):
+        other = alliances.get(other_name)
+        opp = Opportunity.objects.filter(name=deal, links__alliance=stratus).first() if stratus else None
+        if other is None or opp is None:
+            continue
+        _, created = OpportunityAlliance.objects.get_or_create(
+            opportunity=opp, alliance=other, defaults={"role": role}
+        )
+        (result.created if created else result.existing)["shared deals"] += 1
 
 
 def load(loader: Any) -> None:
@@ -95,18 +120,29 @@ def load(loader: Any) -> None:
                 )
             (result.existing if exists else result.created)["alliance costs"] += 1
 
-    # Engagement options: a yearly margin potential per alliance from its tier and name (fixed).
-    potential = {
-        "Strategic": D("900000"),
-        "Platinum": D("420000"),
-        "Gold": D("300000"),
-        "Silver": D("150000"),
-    }
+    # Engagement options: the yearly margin an alliance is expected to bring at the managed level is
+    # 60 % of its won revenue of the last twelve months plus a floor by tier - so the research
+    # programmes in the Strategic tier are worth less than the resellers who sell.
+    from django.db.models import Sum
+
+    from amity.pipeline.models import OpportunityAlliance
+
+    revenue = dict(
+        OpportunityAlliance.objects.filter(
+            archived_at__isnull=True,
+            opportunity__stage="closed_won",
+            opportunity__close_date__gte=date(2025, 11, 1),
+            opportunity__currency="EUR",
+        )
+        .values_list("alliance_id")
+        .annotate(total=Sum("opportunity__amount"))
+    )
+    floor = {"Strategic": D("120000"), "Platinum": D("90000"), "Gold": D("70000"), "Silver": D("40000")}
     for alliance in sorted(alliances.values(), key=lambda a: a.name):
         if alliance.stage in ("retired", "identify", "transform"):
             continue
         tier = alliance.tier.name if alliance.tier else ""
-        base = potential.get(tier, D("60000")) + D(len(alliance.name) * 2500)
+        base = (floor.get(tier, D("25000")) + D(revenue.get(alliance.pk) or 0) * D("0.6")).quantize(D("1"))
         current = LEVEL_OF_TIER.get(tier, "self-service")
         for level, value, effort, cost in _options(base):
             if EngagementOption.objects.filter(alliance=alliance, level=level).exists():
@@ -145,6 +181,8 @@ def load(loader: Any) -> None:
                 user=admin,
             )
         (result.existing if exists else result.created)["competitor benchmarks"] += 1
+
+    _bridge(alliances, result)
 
     stratus = alliances.get("Stratus Cloud Co-Sell")
     name = "Stratus marketplace co-sell expansion"

@@ -56,6 +56,34 @@
         })
       };
     },
+    network: function (d) {
+      /* A force-directed graph; node size and colour come with the data (bridges stand out). */
+      return {
+        color: ["#8d99ae", "#e76f51", "#5b4fcf", "#3a9d8f"], tooltip: {},
+        legend: [{ data: d.categories.map(function (c) { return c.name; }), bottom: 0 }],
+        series: [{
+          type: "graph", layout: "force", roam: true, draggable: true, categories: d.categories,
+          data: d.nodes, links: d.links, label: { show: true, position: "right", fontSize: 10 },
+          labelLayout: { hideOverlap: true }, force: { repulsion: 140, edgeLength: [40, 110], gravity: 0.08 },
+          lineStyle: { color: "source", opacity: 0.45 }, emphasis: { focus: "adjacency" }
+        }]
+      };
+    },
+    scatter: function (d) {
+      /* Points with names (click to open), and an optional fitted line. */
+      var series = [{ type: "scatter", symbolSize: 12, data: d.points,
+        label: { show: true, position: "right", fontSize: 10, formatter: function (p) { return p.data.name; } } }];
+      if (d.line && d.line.length) {
+        series.push({ type: "line", data: d.line, showSymbol: false, lineStyle: { type: "dashed" }, tooltip: { show: false } });
+      }
+      return {
+        color: palette, grid: { left: 56, right: 120, top: 24, bottom: 48, containLabel: true },
+        tooltip: { formatter: function (p) { return p.data.name ? p.data.name + ": " + p.data.value.join(", ") : ""; } },
+        xAxis: { type: "value", name: d.x, nameLocation: "middle", nameGap: 28, minInterval: 1 },
+        yAxis: { type: "value", name: d.y, min: 0, max: 100 },
+        series: series
+      };
+    },
     hbar: function (d) {
       return {
         color: palette, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true }, tooltip: { trigger: "axis" },

@@ -1,0 +1,43 @@
+"""The ecosystem map and practices vs performance (our people only)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import ecosystem, practices
+from .views import _internal, _period
+
+
+@login_required
+def ecosystem_map(request: HttpRequest) -> HttpResponse:
+    _internal(request)
+    eco = ecosystem.build(request.user)
+    kinds = {}
+    for _, data in eco.graph.nodes(data=True):
+        kinds[data["kind"]] = kinds.get(data["kind"], 0) + 1
+    return render(
+        request,
+        "scorecards/ecosystem.html",
+        {"title": "Ecosystem map", "eco": eco, "kinds": kinds},
+    )
+
+
+@login_required
+def practices_performance(request: HttpRequest) -> HttpResponse:
+    _internal(request)
+    kind, period, choices = _period(request)
+    analysis = practices.analyse(practices.points(request.user, period.start, period.end))
+    return render(
+        request,
+        "scorecards/practices.html",
+        {
+            "title": "Practices vs performance",
+            "analysis": analysis,
+            "chart": practices.chart(analysis),
+            "period": period,
+            "kind": kind,
+            "choices": choices,
+        },
+    )
