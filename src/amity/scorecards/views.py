@@ -55,19 +55,24 @@ def _period(request: HttpRequest) -> tuple[str, periods.Period, list[tuple[str, 
     return kind, period, choices
 
 
-@login_required
-def portfolio(request: HttpRequest) -> HttpResponse:
-    _internal(request)
-    kind, period, choices = _period(request)
+def portfolio_rows(user, period) -> tuple[list, kpis.Scorecard]:
+    """(alliance, scorecard) for every visible alliance past identification, and the portfolio's."""
     alliances = list(
-        Alliance.objects.visible_to(request.user)
+        Alliance.objects.visible_to(user)
         .filter(archived_at__isnull=True)
         .exclude(stage__in=["retired", "identify"])
         .select_related("tier")
         .order_by(F("tier__rank").asc(nulls_last=True), "name")
     )
     rows = [(a, kpis.scorecard([a.pk], period.start, period.end)) for a in alliances]
-    total = kpis.scorecard([a.pk for a in alliances], period.start, period.end)
+    return rows, kpis.scorecard([a.pk for a in alliances], period.start, period.end)
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    _internal(request)
+    kind, period, choices = _period(request)
+    rows, total = portfolio_rows(request.user, period)
     return render(
         request,
         "scorecards/portfolio.html",

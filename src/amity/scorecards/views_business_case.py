@@ -330,11 +330,18 @@ def business_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _internal(request)
     obj = get_visible_or_404(BusinessCase, request.user, pk=pk)
     context: dict[str, Any] = {"title": obj.name, "object": obj, "editor": _editor(request.user)}
+    context.update(detail_context(obj))
+    return render(request, "scorecards/business_case_detail.html", context)
+
+
+def detail_context(obj: BusinessCase) -> dict[str, Any]:
+    """What the detail page and the one-page PDF show (``error`` when the stored case is invalid)."""
+    context: dict[str, Any] = {}
     try:
         analysis = analyse(obj)
     except bc.CaseError as exc:
         context["error"] = str(exc)
-        return render(request, "scorecards/business_case_detail.html", context)
+        return context
     case, result, mc = analysis.case, analysis.result, analysis.monte_carlo
     base = 1 + case.discount_rate / 100
     rows, cumulative, discounted_cumulative = [], Decimal(0), Decimal(0)
@@ -395,7 +402,7 @@ def business_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
         }
     )
-    return render(request, "scorecards/business_case_detail.html", context)
+    return context
 
 
 urlpatterns = [
