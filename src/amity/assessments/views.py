@@ -186,10 +186,7 @@ def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The answer form: every item with its scale (tension items twice: stands / want)."""
     user = request.user
     assessment = get_visible_or_404(Assessment, user, pk=pk)
-    try:
-        side, organization = services.side_of(user, assessment)
-    except PermissionDenied:
-        raise
+    side, organization = services.side_of(user, assessment)  # PermissionDenied: not asked to answer
     instrument = assessment.instrument
     items = list(instrument.items.all())
     errors: dict[str, list[str]] = {}
@@ -210,7 +207,7 @@ def assessment_answer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you: your answers count." if submit else "Saved as a draft.")
             return redirect(assessment)
-        current = {k: v for k, v in answers.items()}
+        current = answers
     else:
         current = {
             a.item.key: {"value": a.value, "want": a.want, "comment": a.comment}

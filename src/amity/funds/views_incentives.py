@@ -32,6 +32,7 @@ from . import incentives
 from . import services_incentives as svc
 from .forms import ComputeForm, EnrollmentForm, PlanForm, RuleForm, StatementPayForm
 from .models import Audience, IncentivePlan, Statement, StatementStatus
+from .views import _money_cell
 
 
 def _editor(user: Any) -> bool:
@@ -81,10 +82,6 @@ class StatementFilterSet(StyledFilterSet):
         return qs.filter(period_start=periods.fiscal_quarter_of(value).start) if value else qs
 
 
-def _money(key: str, label: str) -> Column:
-    return Column(key, label, sort=key, align="end")
-
-
 class StatementListView(ExportListView):
     model = Statement
     template_name = "funds/object_list.html"
@@ -99,8 +96,8 @@ class StatementListView(ExportListView):
         Column("plan", "Plan", sort="plan__name"),
         Column("quarter_label", "Quarter", sort="period_start"),
         Column("get_status_display", "Status", sort="status"),
-        _money("basis", "Revenue basis"),
-        _money("total", "Earned"),
+        _money_cell("basis", "Revenue basis"),
+        _money_cell("total", "Earned"),
         Column("currency", "Currency"),
         Column("paid_on", "Paid on", sort="paid_on"),
         Column("payment_reference", "Payment reference"),
@@ -354,8 +351,8 @@ class PlanListView(ExportListView):
         Column("currency", "Currency"),
         Column("valid_from", "From", sort="valid_from"),
         Column("valid_to", "To", sort="valid_to"),
-        _money("quarterly_target", "Quarterly target"),
-        _money("quarterly_cap", "Quarterly cap"),
+        _money_cell("quarterly_target", "Quarterly target"),
+        _money_cell("quarterly_cap", "Quarterly cap"),
         Column("rule_count", "Rules"),
         Column("enrolled", "Enrolled"),
         Column("active", "Active"),

@@ -200,6 +200,14 @@ class Year:
         for name in ("investment", "costs", "revenue_uplift", "margin_percent"):
             object.__setattr__(self, name, _to_decimal(getattr(self, name), name))
 
+    def validate(self) -> None:
+        """Amounts are not negative; the margin is between 0 and 100 (raises CaseError)."""
+        for name in ("investment", "costs", "revenue_uplift"):
+            if getattr(self, name) < 0:
+                raise CaseError(name, "must not be negative")
+        if not 0 <= self.margin_percent <= 100:
+            raise CaseError("margin_percent", "must be between 0 and 100")
+
     @property
     def gross_profit(self) -> Decimal:
         """``revenue_uplift x margin / 100``, exact (not rounded)."""
@@ -268,11 +276,10 @@ class Case:
         for i, year in enumerate(self.years):
             if not isinstance(year, Year):
                 raise CaseError(f"years[{i}]", "must be a Year")
-            for name in ("investment", "costs", "revenue_uplift"):
-                if getattr(year, name) < 0:
-                    raise CaseError(f"years[{i}].{name}", "must not be negative")
-            if not 0 <= year.margin_percent <= 100:
-                raise CaseError(f"years[{i}].margin_percent", "must be between 0 and 100")
+            try:
+                year.validate()
+            except CaseError as exc:
+                raise exc.prefixed(f"years[{i}]") from None
 
     def cash_flows(self) -> list[Decimal]:
         """Net cash flow per year, each rounded half-up to cents (see :meth:`Year.net_cash_flow`)."""

@@ -202,7 +202,7 @@ def _parse_years(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], dict
         year = {name: value for name, value in row.items() if value != ""}
         for name, value in year.items():
             try:  # one cell alone, so every bad cell is reported, not only the first
-                bc.case_from_dict({"name": "-", "currency": "XXX", "years": [{name: value}]})
+                bc.Year(**{name: value}).validate()
             except bc.CaseError as exc:
                 errors[f"years[{i}].{name}"] = exc.message
         years.append(year)
