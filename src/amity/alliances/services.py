@@ -323,6 +323,11 @@ def review_record(*, alliance: Alliance, user: Any, data: dict[str, Any]) -> Str
     review_apply_rules(review)
     set_history_user(review, user)
     review.save()
+    # The review is also an answer to the strategic-review instrument (assessments app), so it
+    # shows beside the other assessments with its scores, trend and calculation.
+    from amity.assessments.strategic_review import mirror_review
+
+    mirror_review(review, user=user)
     return review
 
 
