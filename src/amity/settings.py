@@ -214,6 +214,10 @@ AMITY_PAGE_SIZE = env_int("AMITY_PAGE_SIZE", 25, minimum=1)
 AMITY_GROSS_MARGIN_PERCENT = env_int("AMITY_GROSS_MARGIN_PERCENT", 60, minimum=0)
 if AMITY_GROSS_MARGIN_PERCENT > 100:
     raise ImproperlyConfigured("AMITY_GROSS_MARGIN_PERCENT must be between 0 and 100")
+#: How often the re-tier review runs by itself (daily pass): "quarter" (default), "year" or "off".
+AMITY_TIER_REVIEW = os.environ.get("AMITY_TIER_REVIEW", "quarter").lower()
+if AMITY_TIER_REVIEW not in ("quarter", "year", "off"):
+    raise ImproperlyConfigured("AMITY_TIER_REVIEW must be quarter, year or off")
 #: Largest accepted upload (agreement documents, proofs), in megabytes.
 AMITY_UPLOAD_MAX_MB = env_int("AMITY_UPLOAD_MAX_MB", 20, minimum=1)
 #: Remind this many days before an agreement's notice deadline or expiry.

@@ -200,7 +200,13 @@ def test_manager_updates_an_alliance_partially(api_for, manager, alliance):
     response = patch(
         api_for(manager),
         f"/alliances/{alliance.pk}",
-        {"tier_id": gold.pk, "annual_value": 5000, "objective_ids": [objective.pk], "version": 1},
+        {
+            "tier_id": gold.pk,
+            "tier_reason": "Agreed at the portfolio review",
+            "annual_value": 5000,
+            "objective_ids": [objective.pk],
+            "version": 1,
+        },
     )
     assert response.status_code == 200, response.content
     body = response.json()
@@ -211,12 +217,30 @@ def test_manager_updates_an_alliance_partially(api_for, manager, alliance):
     assert body["name"] == alliance.name
     alliance.refresh_from_db()
     assert alliance.history.first().history_user == manager
+    change = alliance.tier_changes.get()
+    assert (change.to_tier, change.source, change.reason) == (
+        gold,
+        "manual",
+        "Agreed at the portfolio review",
+    )
+
+
+def test_a_tier_change_by_hand_needs_a_reason_and_writes_nothing_without(api_for, manager, alliance):
+    gold = Tier.objects.get(name="Gold")
+    response = patch(api_for(manager), f"/alliances/{alliance.pk}", {"tier_id": gold.pk, "annual_value": 7})
+    assert response.status_code == 422, response.content
+    assert "tier_reason" in response.content.decode()
+    alliance.refresh_from_db()
+    assert alliance.tier_id is None and alliance.annual_value != 7 and not alliance.tier_changes.exists()
 
 
 def test_a_null_tier_clears_it(api_for, manager, alliance):
     alliance.tier = Tier.objects.get(name="Gold")
     alliance.save()
-    assert patch(api_for(manager), f"/alliances/{alliance.pk}", {"tier_id": None}).json()["tier"] is None
+    body = patch(
+        api_for(manager), f"/alliances/{alliance.pk}", {"tier_id": None, "tier_reason": "Paused"}
+    ).json()
+    assert body["tier"] is None
 
 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(api_for, manager, alliance):

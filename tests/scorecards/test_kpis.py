@@ -15,6 +15,9 @@ The alliance (partner P) in FY2026, as of 1 November 2026:
 * partner commitments due by 1 Nov: met on time, met late, missed (waived and future left out) → 33.3 %
 * integration milestones: 2 done of 3 (a cancelled one left out) → 66.7 %
 * countries DE, FR → 2; segments Retail, Banking → 2; new customers 1
+* certifications of the partner's people on 31 Dec 2026: Ana valid to 2027 and Ben's training
+  (not a certification), Ben's certification expired in June, Cleo's passed only in 2027
+  → 1 certified person (amber: green at 3, amber at 1)
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ from amity.funds.models import (
     Statement,
     StatementLine,
 )
+from amity.partners.models import Certification
 from amity.pipeline.models import PartnerRole
 from amity.scorecards import formula, kpis
 from amity.scorecards.models import KPI, AllianceCost
 from tests.agreements.factories import CommitmentFactory
+from tests.factories import ContactFactory
 from tests.pipeline.factories import AccountFactory, opportunity
 from tests.planning.factories import MilestoneFactory, PlanFactory
 
@@ -101,6 +106,13 @@ def book(db, manager, alliance, partner_org):
     CommitmentFactory(alliance=alliance, status="agreed", due_date=date(2026, 12, 31))
     for status in ("done", "done", "planned", "cancelled"):
         MilestoneFactory(alliance=alliance, category="integration", status=status)
+    ana, ben, cleo = (ContactFactory(organization=partner_org, first_name=n) for n in ("Ana", "Ben", "Cleo"))
+    Certification.objects.create(contact=ana, course="Architect", completed_on=date(2026, 2, 1),
+                                 expires_on=date(2027, 2, 1))  # fmt: skip
+    Certification.objects.create(contact=ben, course="Architect", completed_on=date(2024, 6, 30),
+                                 expires_on=date(2026, 6, 30))  # fmt: skip
+    Certification.objects.create(contact=ben, kind="training", course="Basics", completed_on=date(2026, 3, 1))
+    Certification.objects.create(contact=cleo, course="Architect", completed_on=date(2027, 1, 5))
     return alliance
 
 
@@ -125,6 +137,7 @@ def test_every_default_kpi_on_the_worked_example(book):
         "market-reach": (D("2.0"), "amber"),
         "segments-reached": (D("2.0"), "amber"),
         "integration": (D("66.7"), "amber"),
+        "certified-people": (D("1.0"), "amber"),
     }
     assert {key: (results[key].value, results[key].status) for key in expected} == expected
     assert (
@@ -143,7 +156,7 @@ def test_every_default_kpi_on_the_worked_example(book):
 def test_dimension_score_shows_its_calculation(book):
     _, card = card_values([book.pk])
     technical = card.by_key["technical"]
-    assert technical.score == D("50.0") and technical.calculation.startswith("(1×50) / 1 = 50.0")
+    assert technical.score == D("50.0") and technical.calculation.startswith("(1×50 + 1×50) / 2 = 50.0")
     assert card.by_key["cultural"].score is None
 
 

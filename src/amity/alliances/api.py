@@ -397,6 +397,11 @@ class AllianceEdit(InputSchema):
     annual_value: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
     objective_ids: list[Id] = Field(default_factory=list)
     exit_plan: Text = ""
+    tier_reason: Text = Field(
+        "",
+        max_length=500,
+        description="Why the tier changes; needed when tier_id changes (kept in the tier history).",
+    )
 
 
 AlliancePatch = partial(AllianceEdit, "AlliancePatch")
@@ -485,9 +490,15 @@ def alliance_update(request: HttpRequest, alliance_id: int, payload: AlliancePat
     alliance = get_visible(Alliance, user, alliance_id)
     data, version = changes(payload)
     data, objectives = _alliance_data(data, user)
+    tier_reason = data.pop("tier_reason", "")
     with renamed_fields(ALLIANCE_FIELDS):
         alliance, _ = services.alliance_update(
-            alliance=alliance, data=data, user=user, expected_version=version, objectives=objectives
+            alliance=alliance,
+            data=data,
+            user=user,
+            expected_version=version,
+            objectives=objectives,
+            tier_reason=tier_reason,
         )
     return _reread(user, alliance)
 
@@ -1026,3 +1037,6 @@ def portfolio_strategic_review(request: HttpRequest):
     if not selectors.is_internal(user):
         raise PermissionDenied("The portfolio strategic review is for internal users only.")
     return selectors.strategic_review_ranking(user=user)
+
+
+from . import api_tiers  # noqa: E402,F401  (registers the re-tier review endpoints on this router)

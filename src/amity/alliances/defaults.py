@@ -77,6 +77,22 @@ TIERS = [
     ("Registered", 5, None, "Registered partners with self-service support.", "#adb5bd"),
 ]
 
+#: The engagement level each default tier gets (the optimizer's levels).
+TIER_LEVELS = {
+    "Strategic": "strategic",
+    "Platinum": "strategic",
+    "Gold": "managed",
+    "Silver": "managed",
+    "Registered": "self-service",
+}
+
+
+def install_tier_levels(apps, schema_editor=None) -> None:
+    """Give the default tiers their engagement level where none is set (idempotent)."""
+    Tier = apps.get_model("alliances", "Tier")
+    for name, level in TIER_LEVELS.items():
+        Tier.objects.filter(name=name, engagement_level="").update(engagement_level=level)
+
 
 def _c(fact, op, value):
     return {"fact": fact, "op": op, "value": value}

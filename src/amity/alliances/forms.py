@@ -80,7 +80,15 @@ class AllianceForm(VisibleModelForm):
             ),
         }
 
-    field_order = ["name", "alliance_type", "partners", "partner_role"]
+    tier_reason = forms.CharField(
+        label="Why the tier changes",
+        required=False,
+        max_length=500,
+        help_text="Needed when you change the tier here: no tier rule justifies a change by hand. "
+        "It is kept in the tier history.",
+    )
+
+    field_order = ["name", "alliance_type", "partners", "partner_role", "owner", "tier", "tier_reason"]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any):
         super().__init__(*args, user=user, **kwargs)
@@ -89,6 +97,7 @@ class AllianceForm(VisibleModelForm):
             del self.fields["partners"]
             del self.fields["partner_role"]
         else:
+            del self.fields["tier_reason"]
             self.fields["partners"].widget.attrs["size"] = 6
             if getattr(user, "role", None) in (Role.ADMIN, Role.MANAGER):
                 self.fields["owner"].initial = user.pk
@@ -101,6 +110,16 @@ class AllianceForm(VisibleModelForm):
         ]
         self.fields["owner"].empty_label = "No owner yet"
         self.fields["tier"].empty_label = "No tier yet"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and "tier" in data:
+            new_id = data["tier"].pk if data.get("tier") else None
+            if new_id != self.instance.tier_id and not (data.get("tier_reason") or "").strip():
+                self.add_error(
+                    "tier_reason", "Say why the tier changes: no tier rule justifies a change by hand."
+                )
+        return data
 
     def partner_list(self) -> list[tuple[Organization, str]]:
         role = self.cleaned_data.get("partner_role") or PartyRole.PARTNER

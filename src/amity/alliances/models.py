@@ -15,6 +15,13 @@ from django.utils import timezone
 from amity.core.models import BaseModel
 from amity.core.roles import ADMINS, EDITORS, EVERYONE, INTERNAL_ROLES
 
+#: Engagement levels of the portfolio optimizer (``scorecards.EngagementLevel`` uses the same codes).
+ENGAGEMENT_LEVELS = [
+    ("strategic", "Strategic"),
+    ("managed", "Managed"),
+    ("self-service", "Self-service"),
+]
+
 
 class Tier(BaseModel):
     """A level of the alliance portfolio (strategic, platinum, gold …); rank 1 is the top."""
@@ -26,6 +33,20 @@ class Tier(BaseModel):
     )
     description = models.TextField(blank=True)
     color = models.CharField(max_length=7, default="#6c757d", help_text="Hex colour for charts.")
+    grace_days = models.PositiveSmallIntegerField(
+        "grace period (days)",
+        default=90,
+        validators=[MaxValueValidator(730)],
+        help_text="How long an alliance that no longer meets this tier's rules keeps the tier "
+        "before a re-tier review's demotion takes effect.",
+    )
+    engagement_level = models.CharField(
+        max_length=20,
+        choices=ENGAGEMENT_LEVELS,
+        blank=True,
+        help_text="The engagement level alliances of this tier get; the portfolio optimizer's "
+        "maximum count per level is the sum of its tiers' target counts.",
+    )
 
     policy = {"view": EVERYONE, "create": ADMINS, "change": ADMINS, "archive": ADMINS}
 
@@ -472,3 +493,141 @@ class ReviewRule(BaseModel):
             raise ValidationError({"tier": "A tier rule must name the tier it recommends."})
         if self.kind == RuleKind.CLASSIFICATION and self.outcome not in Classification.values:
             raise ValidationError({"outcome": f"Use one of {', '.join(Classification.values)}."})
+
+
+# --- tier changes and the periodic re-tier review ------------------------------------------
+
+
+class TierChangeSource(models.TextChoices):
+    REVIEW = "review", "Strategic review recommendation"
+    RETIER = "retier", "Re-tier review, approved"
+    MANUAL = "manual", "Set by hand"
+
+
+class TierChange(models.Model):
+    """An entry in an alliance's tier history (append-only), with the rule that justified it."""
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="tier_changes")
+    from_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=TierChangeSource.choices)
+    rule = models.ForeignKey(
+        ReviewRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="tier_changes"
+    )
+    rule_name = models.CharField(max_length=150, blank=True, help_text="The rule's name at the time.")
+    clauses = models.JSONField(
+        default=list, blank=True, help_text="The rule's clauses with the actual values that made it fire."
+    )
+    proposal = models.ForeignKey(
+        "TierProposal", null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    review = models.ForeignKey(
+        StrategicReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="tier_changes"
+    )
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["alliance", "changed_at"], name="tierchange_alliance")]
+        constraints = [
+            models.CheckConstraint(
+                name="tierchange_rule_or_reason",
+                condition=~Q(rule_name="", reason=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alliance}: {self.from_tier or 'no tier'} → {self.to_tier or 'no tier'}"
+
+    @property
+    def justification(self) -> str:
+        return self.rule_name or self.reason
+
+
+class TierReview(BaseModel):
+    """One periodic re-tier review: every alliance's tier rules evaluated on one day, with the
+    performance of the twelve months before it."""
+
+    run_on = models.DateField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    scheduled = models.BooleanField(default=False, help_text="Started by the daily pass, not by a person.")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    policy = {"view": INTERNAL_ROLES, "create": EDITORS, "change": ADMINS, "archive": ADMINS}
+
+    class Meta:
+        ordering = ["-run_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Re-tier review of {self.run_on:%d %b %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("alliances:tier_review_detail", args=[self.pk])
+
+
+class ProposalStatus(models.TextChoices):
+    NO_CHANGE = "no_change", "Keeps its tier"
+    NOT_EVALUATED = "not_evaluated", "Not evaluated"
+    PROPOSED = "proposed", "Awaiting approval"
+    APPROVED = "approved", "Approved, in grace period"
+    APPLIED = "applied", "Applied"
+    REJECTED = "rejected", "Rejected"
+    LAPSED = "lapsed", "Lapsed"
+    SUPERSEDED = "superseded", "Superseded by a later review"
+
+
+#: Proposals still waiting for a decision or for their effective date.
+OPEN_PROPOSALS = (ProposalStatus.PROPOSED, ProposalStatus.APPROVED)
+
+
+class TierProposal(BaseModel):
+    """What a re-tier review found for one alliance: keep, promote or demote, and why."""
+
+    review = models.ForeignKey(TierReview, on_delete=models.CASCADE, related_name="proposals")
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="tier_proposals")
+    current_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(ReviewRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    explanation = models.JSONField(default=dict, blank=True, help_text="The facts and every rule evaluated.")
+    status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    note = models.TextField(blank=True, help_text="Why it was not evaluated, lapsed or superseded.")
+    effective_on = models.DateField(
+        null=True, blank=True, help_text="Promotions: on approval. Demotions: after the grace period."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    policy = {"view": INTERNAL_ROLES, "create": EDITORS, "change": ADMINS, "archive": ADMINS}
+
+    class Meta:
+        ordering = ["review", "alliance__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "alliance"], name="tierproposal_one_per_review")
+        ]
+        indexes = [models.Index(fields=["alliance", "status"], name="tierproposal_alliance_status")]
+
+    def __str__(self) -> str:
+        return f"{self.alliance}: {self.current_tier or 'no tier'} → {self.proposed_tier or 'no tier'}"
+
+    @property
+    def direction(self) -> str:
+        """promote, demote or keep, by tier rank (no tier is below every tier)."""
+
+        def rank(tier: Tier | None) -> int:
+            return tier.rank if tier is not None else 10**6
+
+        if self.proposed_tier_id == self.current_tier_id:
+            return "keep"
+        return "promote" if rank(self.proposed_tier) < rank(self.current_tier) else "demote"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_PROPOSALS

@@ -8,6 +8,9 @@ whether it held, so the UI can show exactly which rules fired and why.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +19,7 @@ from django.core.exceptions import ValidationError
 from .models import (
     ACTIVITIES,
     CRITERIA,
+    Alliance,
     Classification,
     ReviewRule,
     RuleKind,
@@ -53,14 +57,69 @@ FACTS: dict[str, str] = {
 DERIVED = {"commitment_signals": RuleKind.SIGNAL, "classification": RuleKind.CLASSIFICATION}
 
 
+# --- performance facts from other apps ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactProvider:
+    """Facts another app computes for an alliance over a period (KPIs, scorecard, certifications).
+
+    ``describe()`` names the facts it offers (they may be data, like the KPIs); ``compute(alliance,
+    start, end)`` returns their values, ``None`` where a fact has no value (a clause on it fails).
+    """
+
+    name: str
+    describe: Callable[[], dict[str, str]]
+    compute: Callable[[Alliance, date, date], dict[str, Any]]
+
+
+_PROVIDERS: dict[str, FactProvider] = {}
+
+
+def register_facts(provider: FactProvider) -> None:
+    _PROVIDERS[provider.name] = provider
+
+
+def all_facts() -> dict[str, str]:
+    """Every fact a rule may test: the review's own and those of the registered providers."""
+    facts = dict(FACTS)
+    for provider in _PROVIDERS.values():
+        facts.update(provider.describe())
+    return facts
+
+
+def performance_period(on: date) -> tuple[date, date]:
+    """Performance facts are measured over the twelve months up to and including ``on``."""
+    try:
+        start = on.replace(year=on.year - 1) + timedelta(days=1)
+    except ValueError:  # 29 February
+        start = on.replace(year=on.year - 1, day=28) + timedelta(days=1)
+    return start, on
+
+
+def referenced_facts(rules: Iterable[ReviewRule]) -> set[str]:
+    return {c.get("fact") for r in rules for c in (r.conditions or []) if isinstance(c, dict)}
+
+
+def performance_facts(alliance: Alliance, on: date, needed: set[str]) -> dict[str, Any]:
+    """The providers' facts for ``alliance`` - only from providers whose facts a rule uses."""
+    start, end = performance_period(on)
+    facts: dict[str, Any] = {}
+    for provider in _PROVIDERS.values():
+        if needed & set(provider.describe()):
+            facts.update(provider.compute(alliance, start, end))
+    return facts
+
+
 def validate_conditions(conditions: Any) -> None:
     """Raise ValidationError naming ``conditions`` when a clause is malformed."""
     if not isinstance(conditions, list):
         raise ValidationError({"conditions": "Conditions must be a list of clauses."})
+    known = all_facts()
     for i, clause in enumerate(conditions, start=1):
         if not isinstance(clause, dict) or set(clause) != {"fact", "op", "value"}:
             raise ValidationError({"conditions": f"Clause {i} must have exactly fact, op and value."})
-        if clause["fact"] not in FACTS:
+        if clause["fact"] not in known:
             raise ValidationError({"conditions": f"Clause {i}: unknown fact {clause['fact']!r}."})
         if clause["op"] not in OPERATORS:
             raise ValidationError({"conditions": f"Clause {i}: unknown operator {clause['op']!r}."})
@@ -93,7 +152,16 @@ def evaluate_rule(rule: ReviewRule, facts: dict[str, Any]) -> dict[str, Any]:
             ok = bool(OPERATORS[clause["op"]](actual, expected))
         except TypeError:
             ok = False
-        clauses.append({"text": describe_clause(clause), "actual": _jsonable(actual), "ok": ok})
+        clauses.append(
+            {
+                "text": describe_clause(clause),
+                "fact": clause["fact"],
+                "op": clause["op"],
+                "value": clause["value"],
+                "actual": _jsonable(actual),
+                "ok": ok,
+            }
+        )
     return {
         "id": rule.pk,
         "kind": rule.kind,
@@ -128,13 +196,31 @@ def review_facts(review: StrategicReview) -> dict[str, Any]:
     return facts
 
 
+def active_rules() -> list[ReviewRule]:
+    return list(ReviewRule.objects.active().select_related("tier").order_by("kind", "order", "id"))
+
+
+def alliance_facts(
+    review: StrategicReview, on: date | None = None, rules: list[ReviewRule] | None = None
+) -> dict[str, Any]:
+    """The review's facts plus the performance facts the rules use, measured up to ``on``."""
+    facts = review_facts(review)
+    if review.alliance_id:
+        needed = referenced_facts(rules if rules is not None else active_rules())
+        on = on or review.review_date
+        if isinstance(on, str):  # an unsaved review built from raw input
+            on = date.fromisoformat(on)
+        facts.update(performance_facts(review.alliance, on, needed))
+    return facts
+
+
 def evaluate(facts: dict[str, Any], rules: list[ReviewRule] | None = None) -> dict[str, Any]:
     """Run signal → classification → tier → flag rules over ``facts``.
 
     Returns ``{"facts", "rules", "signals", "classification", "tier_id", "tier", "flags"}``.
     """
     if rules is None:
-        rules = list(ReviewRule.objects.active().select_related("tier").order_by("kind", "order", "id"))
+        rules = active_rules()
     by_kind: dict[str, list[ReviewRule]] = {k: [] for k in RuleKind.values}
     for rule in sorted(rules, key=lambda r: (r.order, r.pk or 0)):
         by_kind[rule.kind].append(rule)
@@ -162,11 +248,12 @@ def evaluate(facts: dict[str, Any], rules: list[ReviewRule] | None = None) -> di
     facts["classification"] = classification
 
     tier: Tier | None = None
+    tier_rule: ReviewRule | None = None
     for rule in by_kind[RuleKind.TIER]:
         result = evaluate_rule(rule, facts)
-        if result["matched"] and tier is None:
+        if result["matched"] and tier_rule is None:
             result["fired"] = True
-            tier = rule.tier
+            tier, tier_rule = rule.tier, rule
         results.append(result)
 
     flags = []
@@ -186,5 +273,6 @@ def evaluate(facts: dict[str, Any], rules: list[ReviewRule] | None = None) -> di
         "classification_decided": decided,
         "tier_id": tier.pk if tier else None,
         "tier": tier.name if tier else None,
+        "tier_rule_id": tier_rule.pk if tier_rule else None,
         "flags": flags,
     }

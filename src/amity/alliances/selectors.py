@@ -438,6 +438,32 @@ def stage_history(alliance: Alliance) -> QuerySet:
     )
 
 
+def tier_history(alliance: Alliance, user: Any) -> QuerySet:
+    """The alliance's tier changes with what justified each (our people only)."""
+    from .models import TierChange
+
+    if not is_internal(user):
+        return TierChange.objects.none()
+    return (
+        TierChange.objects.filter(alliance=alliance)
+        .select_related("from_tier", "to_tier", "changed_by", "proposal__review")
+        .order_by("-changed_at", "-id")
+    )
+
+
+def open_tier_proposal(alliance: Alliance, user: Any) -> Any:
+    """The re-tier proposal still waiting for approval or for its effective date, if any."""
+    from .models import OPEN_PROPOSALS, TierProposal
+
+    return (
+        TierProposal.objects.visible_to(user)
+        .filter(alliance=alliance, status__in=OPEN_PROPOSALS)
+        .select_related("review", "current_tier", "proposed_tier", "decided_by")
+        .order_by("-review__run_on", "-pk")
+        .first()
+    )
+
+
 def alliances_of_organization(*, organization: Organization, user: Any) -> QuerySet:
     return (
         alliance_list(user=user)

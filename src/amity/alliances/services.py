@@ -13,7 +13,7 @@ from amity.core.roles import Role
 from amity.core.services import model_archive, model_update, require, set_history_user
 from amity.partners.models import Contact, Organization
 
-from . import rules
+from . import rules, tiering
 from .models import (
     Alliance,
     AllianceMember,
@@ -76,9 +76,14 @@ def alliance_create(
         changed_by=user if user.is_authenticated else None,
         reason="Alliance created",
     )
+    if alliance.tier_id:
+        tiering.record_manual_change(
+            alliance=alliance, from_tier_id=None, user=user, reason="Tier given when the alliance was created"
+        )
     return alliance
 
 
+@transaction.atomic
 def alliance_update(
     *,
     alliance: Alliance,
@@ -86,11 +91,24 @@ def alliance_update(
     user: Any,
     expected_version: int | None = None,
     objectives: list[Any] | None = None,
+    tier_reason: str = "",
 ) -> tuple[Alliance, list[str]]:
-    """Edit an alliance's own fields (the stage changes only through a transition)."""
+    """Edit an alliance's own fields (the stage changes only through a transition).
+
+    A tier changed here is a change by hand: ``tier_reason`` says why, and the change is
+    recorded in the tier history (``tiering``).
+    """
     data = {k: v for k, v in data.items() if k not in {"stage", "stage_changed_at"}}
     m2m = {"objectives": objectives} if objectives is not None else None
-    return model_update(instance=alliance, data=data, user=user, expected_version=expected_version, m2m=m2m)
+    from_tier_id = alliance.tier_id
+    alliance, changed = model_update(
+        instance=alliance, data=data, user=user, expected_version=expected_version, m2m=m2m
+    )
+    if "tier" in changed or "tier_id" in changed:
+        tiering.record_manual_change(
+            alliance=alliance, from_tier_id=from_tier_id, user=user, reason=tier_reason
+        )
+    return alliance, changed
 
 
 def _party_save(alliance: Alliance, organization: Organization, role: str, user: Any) -> AllianceParty:
@@ -303,7 +321,8 @@ def alliance_transition(
 
 def review_apply_rules(review: StrategicReview) -> StrategicReview:
     """Compute and store the rules' result on an (unsaved or saved) review."""
-    result = rules.evaluate(rules.review_facts(review))
+    active = rules.active_rules()
+    result = rules.evaluate(rules.alliance_facts(review, rules=active), active)
     facts = result["facts"]
     review.criteria_total = facts["criteria_total"]
     review.activities_count = facts["activities_count"]
@@ -332,8 +351,7 @@ def review_record(*, alliance: Alliance, user: Any, data: dict[str, Any]) -> Str
 
 
 def alliance_apply_recommended_tier(*, alliance: Alliance, user: Any) -> Alliance:
-    review = alliance.reviews.active().order_by("-review_date", "-id").first()
-    if review is None or review.recommended_tier_id is None:
-        raise ValidationError({"tier": "No strategic review recommends a tier yet."})
-    alliance, _ = model_update(instance=alliance, data={"tier": review.recommended_tier}, user=user)
+    """Set the tier the latest strategic review recommends; the change names the rule that fired."""
+    tiering.apply_review_recommendation(alliance=alliance, user=user)
+    alliance.refresh_from_db()
     return alliance

@@ -29,7 +29,7 @@ from amity.core.roles import Role
 from amity.core.services import ConflictError, validation_messages
 from amity.core.views import Column, ObjectArchiveView, ObjectEditView, ObjectListView
 
-from . import rules, selectors, services
+from . import rules, selectors, services, tiering
 from .filters import AllianceFilterSet
 from .forms import AllianceForm, MemberAddForm, PartyAddForm, ReviewForm, TransitionForm
 from .models import (
@@ -154,7 +154,12 @@ class AllianceEditView(ObjectEditView):
                 user=user, data=form.model_data(), partners=form.partner_list(), objectives=objectives
             )
         alliance, _ = services.alliance_update(
-            alliance=obj, data=form.model_data(), user=user, expected_version=version, objectives=objectives
+            alliance=obj,
+            data=form.model_data(),
+            user=user,
+            expected_version=version,
+            objectives=objectives,
+            tier_reason=form.cleaned_data.get("tier_reason", ""),
         )
         return alliance
 
@@ -304,6 +309,15 @@ def alliance_header_context(request: HttpRequest, alliance: Alliance, *, tab: st
     }
 
 
+def tier_context(alliance: Alliance, user: Any, *, limit: int) -> dict[str, Any]:
+    """The alliance's tier history and the open re-tier proposal, if any (internal users)."""
+    return {
+        "tier_changes": selectors.tier_history(alliance, user)[:limit],
+        "open_proposal": selectors.open_tier_proposal(alliance, user),
+        "can_decide_tier": tiering.can_decide(user),
+    }
+
+
 def detail_context(
     request: HttpRequest,
     alliance: Alliance,
@@ -330,6 +344,7 @@ def detail_context(
         }
     )
     if internal:
+        ctx.update(tier_context(alliance, user, limit=5))
         ctx["review_summary"] = _review_summary(ctx["review"])
         ctx["objectives"] = list(alliance.objectives.all())
         ctx["targets"] = _targets(alliance, user) if not archived else []
@@ -351,6 +366,8 @@ def alliance_history(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = selectors.alliance_detail(user=request.user, pk=pk)
     ctx = alliance_header_context(request, alliance, tab="history")
     ctx["stage_history"] = list(selectors.stage_history(alliance)[:500])
+    if ctx["internal"]:
+        ctx.update(tier_context(alliance, request.user, limit=500))
     ctx["timeline"] = selectors.alliance_timeline(alliance=alliance, user=request.user, limit=500)
     return render(request, "alliances/alliance_history.html", ctx)
 
@@ -623,7 +640,7 @@ def review_detail(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse
             "summary": _review_summary(review),
             "facts": [
                 {"name": name, "description": description, "value": readable(facts[name])}
-                for name, description in rules.FACTS.items()
+                for name, description in rules.all_facts().items()
                 if name in facts
             ],
             "reviews": list(history),

@@ -348,7 +348,7 @@ def rules_page(*, user: Any) -> dict[str, Any]:
     return {
         "tiers": tiers,
         "rule_groups": groups,
-        "facts": sorted(review_rules.FACTS.items()),
+        "facts": sorted(review_rules.all_facts().items()),
         "stages": stages,
         "rule_count": len(rules),
     }

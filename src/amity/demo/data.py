@@ -1314,6 +1314,8 @@ class Edit:
     on: str
     data: tuple[tuple[str, object], ...]
     by: str = ""
+    #: Why the tier changes, when it does (a change by hand names its reason).
+    reason: str = "Tier agreed when the alliance launched"
 
 
 @dataclass(frozen=True)
@@ -1991,7 +1993,12 @@ ALLIANCES: tuple[AllianceSpec, ...] = (
                     ),
                 ),
             ),
-            Edit("2025-12-15", (("tier", None),), by="hannah"),
+            Edit(
+                "2025-12-15",
+                (("tier", None),),
+                by="hannah",
+                reason="Retired: customers moved to direct contracts",
+            ),
             Go("2025-12-15", "retired", "All nine customers moved to direct contracts."),
         ),
     ),

@@ -383,7 +383,9 @@ class Loader:
                     changes["annual_value"] = Decimal(str(value))
                 else:
                     changes[name] = value
-            alliance_services.alliance_update(alliance=alliance, data=changes, user=by)
+            alliance_services.alliance_update(
+                alliance=alliance, data=changes, user=by, tier_reason=step.reason
+            )
         elif isinstance(step, Team):
             for key, role, area in spec.members:
                 contact = self.people[key]

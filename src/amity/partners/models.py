@@ -148,3 +148,56 @@ class Contact(BaseModel):
             | Q(organization__is_home=True)
             | Q(organization_id__in=partner_org_ids(organization_id))
         )
+
+
+class CredentialKind(models.TextChoices):
+    CERTIFICATION = "certification", "Certification"
+    TRAINING = "training", "Training completed"
+
+
+class Certification(BaseModel):
+    """A training or certification a partner person holds (course, date, expiry).
+
+    Tier rules count the people with a valid certification (fact ``certified_people``), and the
+    technical dimension of the scorecard has a KPI over them.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="certifications")
+    kind = models.CharField(
+        max_length=20, choices=CredentialKind.choices, default=CredentialKind.CERTIFICATION
+    )
+    course = models.CharField(
+        max_length=200, help_text="The course or certification, e.g. Integration Architect."
+    )
+    issuer = models.CharField(
+        max_length=200, blank=True, help_text="Who certified it (us, the partner, a body)."
+    )
+    completed_on = models.DateField(help_text="The day it was passed or completed.")
+    expires_on = models.DateField(null=True, blank=True, help_text="Empty: does not expire.")
+    credential_id = models.CharField("credential ID", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["contact", "expires_on"], name="partners_cert_contact")]
+        constraints = [
+            models.CheckConstraint(
+                name="partners_cert_dates_in_order",
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("completed_on")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} - {self.contact}"
+
+    def clean(self) -> None:
+        if self.expires_on and self.completed_on and self.expires_on < self.completed_on:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"expires_on": "The expiry date is before the completion date."})
+
+    def valid_on(self, day) -> bool:
+        return self.completed_on <= day and (self.expires_on is None or self.expires_on >= day)
+
+    @classmethod
+    def partner_visibility(cls, organization_id: int) -> Q:
+        return Q(contact__organization_id=organization_id)

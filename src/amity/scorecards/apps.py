@@ -20,3 +20,8 @@ class ScorecardsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_default_kpis, sender=self, dispatch_uid="amity-default-kpis")
+        from amity.alliances.rules import FactProvider, register_facts
+
+        from . import facts
+
+        register_facts(FactProvider("scorecard", facts.describe, facts.compute))

@@ -51,6 +51,8 @@ DEFAULTS = [
      "Industries of the customers won through the alliance."),
     ("integration", "Integration milestones reached", "technical", "integration_done / integration_total * 100",
      "percent", True, "80", "75", "40", "Integration and shared-dashboard milestones done."),
+    ("certified-people", "Certified partner people", "technical", "certified_people", "count", True, "5", "3",
+     "1", "Partner people with a valid certification at the end of the period (tier rules use it too)."),
     ("health-ours", "Health (our side)", "cultural", "health_ours", "count", True, "75", "70", "50",
      "Latest alliance health check, our side (0-100)."),
     ("health-partner", "Health (partner side)", "cultural", "health_partner", "count", True, "75", "70", "50",

@@ -379,6 +379,24 @@ def practices_adopted(ctx: Context) -> Measure:
     return Measure(mean, f"best-practice benchmark score of {len(values)} alliance(s), averaged: {mean}")
 
 
+def certified_people(ctx: Context) -> Measure:
+    from amity.alliances.models import AllianceParty, PartyRole
+    from amity.partners.facts import valid_certifications
+
+    orgs = (
+        AllianceParty.objects.filter(alliance_id__in=ctx.alliance_ids, archived_at__isnull=True)
+        .exclude(role=PartyRole.HOST)
+        .values("organization_id")
+    )
+    certs = valid_certifications(orgs, ctx.end)
+    people = certs.values("contact_id").distinct().count()
+    return Measure(
+        Decimal(people),
+        f"{people} partner person(s) with a certification valid on {ctx.end:%d %b %Y} "
+        f"({certs.count()} certification(s))",
+    )
+
+
 MEASURES: dict[str, Callable[[Context], Measure]] = {
     f.__name__: f
     for f in (
@@ -398,6 +416,7 @@ MEASURES: dict[str, Callable[[Context], Measure]] = {
         segments,
         mdf_revenue,
         integration_done,
+        certified_people,
         integration_total,
         health_ours,
         health_partner,
