@@ -80,9 +80,9 @@ TIERS = [
 #: The engagement level each default tier gets (the optimizer's levels).
 TIER_LEVELS = {
     "Strategic": "strategic",
-    "Platinum": "strategic",
+    "Platinum": "managed",
     "Gold": "managed",
-    "Silver": "managed",
+    "Silver": "self-service",
     "Registered": "self-service",
 }
 

@@ -35,7 +35,9 @@ class OptimizerIn(InputSchema):
         ge=0, le=10**13, allow_inf_nan=False, description="Yearly budget in the reporting currency."
     )
     max_per_level: dict[EngagementLevel, Annotated[int, Field(ge=0, le=100_000)]] | None = Field(
-        None, description='At most this many alliances per level, e.g. {"strategic": 2}; absent: no limit.'
+        None,
+        description='At most this many alliances per level, e.g. {"strategic": 2}; a level left out has no '
+        "limit. Absent or null: the tiers' target counts summed per engagement level (Tier.engagement_level).",
     )
     budget_step: Decimal = Field(
         Decimal(10000),
@@ -123,6 +125,9 @@ class OptimizerOut(Schema):
         description="Visible alliances without engagement options."
     )
     warnings: list[str]
+    max_per_level: dict[str, int | None] = Field(
+        description="The maximum count per level that applied (null: none)."
+    )
 
 
 def _ref(alliance) -> dict:
@@ -140,7 +145,11 @@ def portfolio_optimize(request: HttpRequest, payload: OptimizerIn):
     user = acting_user(request)
     if user_role(user) not in INTERNAL_ROLES:
         raise PermissionDenied("The portfolio optimizer is for internal users only.")
-    limits = {str(level): count for level, count in (payload.max_per_level or {}).items()}
+    limits = (
+        None
+        if payload.max_per_level is None
+        else {str(level): count for level, count in payload.max_per_level.items()}
+    )
     try:
         outcome = svc.run(
             user=user,
@@ -157,6 +166,7 @@ def portfolio_optimize(request: HttpRequest, payload: OptimizerIn):
         "currency": settings.AMITY_REPORTING_CURRENCY,
         "not_optimized": [_ref(a) for a in portfolio.without_options],
         "warnings": portfolio.warnings,
+        "max_per_level": outcome.max_per_level,
     }
     if r is None:
         return {

@@ -38,8 +38,8 @@ COSTS = (
     ("Bluepeak Managed Analytics", "0.3", "4000"),
 )
 
-# Tier of the alliance → current level; the value of each level scales with the alliance's revenue.
-LEVEL_OF_TIER = {"Strategic": "strategic", "Platinum": "managed", "Gold": "managed"}
+# The current level is the one of the alliance's tier (Tier.engagement_level); the value of each
+# level scales with the alliance's revenue.
 MUST_KEEP = {"Stratus Cloud Co-Sell", "Halcyon + Meridian Healthcare Data Platform"}
 
 
@@ -143,7 +143,7 @@ def load(loader: Any) -> None:
             continue
         tier = alliance.tier.name if alliance.tier else ""
         base = (floor.get(tier, D("25000")) + D(revenue.get(alliance.pk) or 0) * D("0.6")).quantize(D("1"))
-        current = LEVEL_OF_TIER.get(tier, "self-service")
+        current = (alliance.tier.engagement_level if alliance.tier else "") or "self-service"
         for level, value, effort, cost in _options(base):
             if EngagementOption.objects.filter(alliance=alliance, level=level).exists():
                 result.existing["engagement options"] += 1

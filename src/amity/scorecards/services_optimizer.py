@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from amity.alliances.models import Alliance
+from amity.alliances.models import Alliance, Tier
 
 from . import optimizer
 from .models import EngagementLevel, EngagementOption
@@ -54,6 +54,39 @@ class Portfolio:
     @property
     def current_complete(self) -> bool:
         return bool(self.entries) and all(e.current is not None for e in self.entries)
+
+
+@dataclass(frozen=True)
+class LevelLimit:
+    """At most how many alliances a level may hold, from the tiers run at that level."""
+
+    level: str
+    max_count: int | None  # None: no limit
+    explanation: str
+
+
+def tier_limits() -> dict[str, LevelLimit]:
+    """The tiers' target counts summed per engagement level (``Tier.engagement_level``).
+
+    A level is unlimited when no tier is run at it or one of its tiers has no target count.
+    """
+    tiers = list(Tier.objects.filter(archived_at__isnull=True).exclude(engagement_level="").order_by("rank"))
+    limits = {}
+    for level in LEVELS:
+        mine = [t for t in tiers if t.engagement_level == level]
+        if not mine:
+            limits[level] = LevelLimit(level, None, "no tier is run at this level")
+            continue
+        parts = " + ".join(
+            f"{t.name} {t.target_count}" if t.target_count is not None else f"{t.name} (no target)"
+            for t in mine
+        )
+        if any(t.target_count is None for t in mine):
+            limits[level] = LevelLimit(level, None, f"{parts}: no limit")
+        else:
+            total = sum(t.target_count for t in mine)
+            limits[level] = LevelLimit(level, total, f"{parts} = {total}" if len(mine) > 1 else parts)
+    return limits
 
 
 def portfolio_options(*, user: Any) -> Portfolio:
@@ -190,7 +223,8 @@ def run(
     budget_step: Decimal | None = None,
     portfolio: Portfolio | None = None,
 ) -> Outcome:
-    """Optimize the portfolio ``user`` sees. Capacity and budget default to today's allocation.
+    """Optimize the portfolio ``user`` sees. Capacity and budget default to today's allocation,
+    the maximum count per level to the tiers' target counts (``tier_limits``; pass ``{}`` for none).
 
     Raises ``optimizer.OptimizerError`` (with ``field``) for malformed input.
     """
@@ -198,7 +232,9 @@ def run(
     capacity = portfolio.current_fte if capacity_fte is None else capacity_fte
     money = portfolio.current_cost if budget is None else budget
     step = DEFAULT_BUDGET_STEP if budget_step is None else budget_step
-    limits = {level: (max_per_level or {}).get(level) for level in LEVELS}
+    if max_per_level is None:
+        max_per_level = {level: limit.max_count for level, limit in tier_limits().items()}
+    limits = {level: max_per_level.get(level) for level in LEVELS}
     base = {
         "portfolio": portfolio,
         "capacity_fte": capacity,

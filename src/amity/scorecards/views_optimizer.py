@@ -123,6 +123,7 @@ def optimizer_page(request: HttpRequest) -> HttpResponse:
         data = request.GET
     else:
         data = None
+    limits = svc.tier_limits()
     form = OptimizerForm(
         data,
         user=user,
@@ -130,8 +131,11 @@ def optimizer_page(request: HttpRequest) -> HttpResponse:
             "capacity_fte": portfolio.current_fte,
             "budget": portfolio.current_cost,
             "budget_step": svc.DEFAULT_BUDGET_STEP,
+            **{_max_field(level): limit.max_count for level, limit in limits.items()},
         },
     )
+    for level, limit in limits.items():
+        form.fields[_max_field(level)].help_text = f"Tiers: {limit.explanation}"
     outcome, status = None, 200
     if data is None:
         # The question the page opens with: with today's people and budget, what is the best mix?
