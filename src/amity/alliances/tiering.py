@@ -49,6 +49,9 @@ from .models import (
 
 NO_RANK = 10**6  # "no tier" ranks below every tier
 
+#: Stages whose alliances are re-tiered: from launch on (before that the partnership is not running).
+TIERED_STAGES = (Stage.LAUNCH, Stage.MANAGE, Stage.REVIEW, Stage.TRANSFORM)
+
 
 def _rank(tier: Tier | None) -> int:
     return tier.rank if tier is not None else NO_RANK
@@ -109,6 +112,7 @@ def set_tier(
             review=review,
             reason=reason,
             changed_by=user if getattr(user, "is_authenticated", False) else None,
+            changed_at=timezone.now(),
         )
     alliance.tier, alliance.tier_id, alliance.version = tier, new_id, current.version
     return change
@@ -130,6 +134,7 @@ def record_manual_change(
         source=TierChangeSource.MANUAL,
         reason=reason,
         changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_at=timezone.now(),
     )
 
 
@@ -222,6 +227,14 @@ def _propose(
 ) -> TierProposal:
     current = alliance.tier
     proposal = TierProposal(review=run, alliance=alliance, current_tier=current)
+    if alliance.stage not in TIERED_STAGES:
+        proposal.status = ProposalStatus.NOT_EVALUATED
+        proposal.note = f"Still in {alliance.get_stage_display()}: tiers are reviewed from launch on."
+        proposal.proposed_tier = current
+        proposal.save()
+        if previous is not None:
+            _close(previous, ProposalStatus.LAPSED, f"Not re-tiered in the review of {on:%d %b %Y}.")
+        return proposal
     if review is None:
         proposal.status = ProposalStatus.NOT_EVALUATED
         proposal.note = "No strategic review yet: the tier rules start from its criteria."

@@ -75,6 +75,7 @@ EXTENSIONS = [
     "funds",
     "assessments",
     "scorecards",
+    "alliances",
     "notifications",
 ]
 
