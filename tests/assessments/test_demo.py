@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
+from amity.alliances.models import StrategicReview
 from amity.assessments import scoring
 from amity.assessments.models import Assessment
 from amity.demo.loader import Loader
@@ -50,3 +51,12 @@ def test_maturity_and_benchmark_waves(demo, db):
     )
     result = scoring.score(kestrel)
     assert not kestrel.two_sided and result.respondents["ours"] == 1 and result.overall["ours"] is not None
+
+
+def test_every_demo_review_is_also_a_strategic_review_wave(demo, db):
+    reviews = StrategicReview.objects.all()
+    assert reviews.exists()
+    assert not reviews.filter(assessment__isnull=True).exists()
+    waves = Assessment.objects.filter(instrument__key="strategic-review")
+    assert waves.count() == reviews.count()
+    assert all(scoring.score(w).respondents["ours"] == 1 for w in waves)

@@ -22,7 +22,11 @@ EXPECTED = {
     "organizational-readiness": (InstrumentKind.ASSESSMENT, False, 14, 18),
     "alliance-capability": (InstrumentKind.ASSESSMENT, False, 16, 20),
     "best-practices": (InstrumentKind.BENCHMARK, False, 45, 55),
+    "strategic-review": (InstrumentKind.ASSESSMENT, False, 12, 12),
 }
+# The strategic review mirrors StrategicReview, whose ratings run 0-4 (SCORE_HELP); every other
+# instrument is answered on 1-5.
+SCALES = {"strategic-review": (0, 4)}
 PATHS = files()
 
 
@@ -40,8 +44,9 @@ def test_file_parses_and_is_well_formed(path):
     duplicates = [text for text, n in Counter(texts).items() if n > 1]
     assert not duplicates, f"{path.name}: items share a text: {duplicates}"
     assert all(len(text) <= 200 for text in texts)
-    assert (spec["scale_min"], spec["scale_max"]) == (1, 5)
-    assert set(spec["scale_labels"]) == {"1", "2", "3", "4", "5"}
+    lo, hi = SCALES.get(spec["key"], (1, 5))
+    assert (spec["scale_min"], spec["scale_max"]) == (lo, hi)
+    assert set(spec["scale_labels"]) == {str(n) for n in range(lo, hi + 1)}
     used = {item["dimension"] for item in items}
     assert used == {d["key"] for d in spec["dimensions"]}, "every dimension has items"
     if spec["key"] in EXPECTED:

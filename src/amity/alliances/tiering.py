@@ -90,7 +90,7 @@ def set_tier(
             {"tier_reason": "Say why the tier changes: no tier rule justifies a change made by hand."}
         )
     with transaction.atomic():
-        current = Alliance.objects.select_for_update().select_related("tier").get(pk=alliance.pk)
+        current = Alliance.objects.select_for_update(of=("self",)).select_related("tier").get(pk=alliance.pk)
         new_id = tier.pk if tier is not None else None
         if current.tier_id == new_id:
             return None

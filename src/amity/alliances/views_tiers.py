@@ -30,7 +30,7 @@ SECTIONS = [
     (ProposalStatus.LAPSED, "Lapsed", "The alliance met its tier's rules again, or its tier was changed meanwhile."),
     (ProposalStatus.SUPERSEDED, "Superseded", "Carried into a later review, which shows the current state."),
     (ProposalStatus.NO_CHANGE, "Keeps its tier", "The rules recommend the tier the alliance has."),
-    (ProposalStatus.NOT_EVALUATED, "Not evaluated", "The tier rules start from a strategic review."),
+    (ProposalStatus.NOT_EVALUATED, "Not evaluated", "Alliances before launch, or without a strategic review (the tier rules start from its criteria)."),
 ]  # fmt: skip
 
 

@@ -112,6 +112,19 @@ class Assessment(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A wave of the strategic-review instrument mirrors one StrategicReview (strategic_review.py).
+    # PROTECT: reviews are archived, never deleted, and a mirror left behind without its review
+    # (SET_NULL) could never be traced or re-mirrored; CASCADE could not work anyway, because the
+    # mirror's response protects the assessment.
+    review = models.OneToOneField(
+        "alliances.StrategicReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessment",
+        editable=False,
+        help_text="The strategic review this wave mirrors (strategic-review instrument only).",
+    )
 
     policy = {"view": EVERYONE, "create": EDITORS, "change": EDITORS, "archive": EDITORS}
 

@@ -35,6 +35,8 @@ def assessment_create(
         errors["wave"] = 'Name the wave, e.g. "H1 2026".'
     if not instrument.active:
         errors["instrument"] = f"{instrument} is an old version; use the current one."
+    elif instrument.key == "strategic-review":
+        errors["instrument"] = "Record a strategic review on the alliance page: its answers become this wave."
     two_sided = instrument.two_sided if two_sided is None else bool(two_sided)
     if (
         two_sided

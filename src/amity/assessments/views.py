@@ -31,7 +31,10 @@ def _editor(user: Any) -> bool:
 
 
 class WaveForm(VisibleForm):
-    instrument = forms.ModelChoiceField(queryset=Instrument.objects.filter(active=True).order_by("name"))
+    # A strategic-review wave is made by recording a strategic review (it mirrors the review).
+    instrument = forms.ModelChoiceField(
+        queryset=Instrument.objects.filter(active=True).exclude(key="strategic-review").order_by("name")
+    )
     wave = forms.CharField(max_length=60, help_text='e.g. "H1 2026"')
     two_sided = forms.BooleanField(
         required=False,

@@ -1,4 +1,5 @@
-"""``amity instruments sync``: validate the YAML instruments and bring the database in line
+"""``amity instruments sync``: validate the YAML instruments and bring the database in line, then
+mirror the strategic reviews that have no wave of the strategic-review instrument yet
 (``migrate`` does the same). ``amity instruments list`` shows what is synced."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from amity.assessments.instruments import InstrumentError, sync
 from amity.assessments.models import Instrument
+from amity.assessments.strategic_review import backfill
 
 
 class Command(BaseCommand):
@@ -28,3 +30,4 @@ class Command(BaseCommand):
         except InstrumentError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(str(report))
+        self.stdout.write(str(backfill()))
