@@ -279,3 +279,20 @@ def test_api_runs_lists_and_decides(api_for, portfolio, admin, manager, partner)
     assert get(api_for(admin), "/tier-reviews").json()["count"] == 1
     assert get(api_for(partner), f"/tier-reviews/{body['id']}").status_code == 404
     assert get(api_for(partner), "/tier-reviews").json()["count"] == 0
+
+
+def test_the_command_runs_a_review_and_applies_what_is_due(portfolio, admin):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("tiers", "review", "--on", RUN_ON.isoformat(), "--user", admin.username, stdout=out)
+    text = out.getvalue()
+    assert "Promoted: Silver → Gold, awaiting approval" in text and "1 keep" not in text
+    review = TierReview.objects.get()
+    assert review.started_by == admin and not review.scheduled
+    tiering.approve(proposal=_proposal(review, portfolio["demoted"]), user=admin, today=RUN_ON)
+    out = StringIO()
+    call_command("tiers", "apply", "--on", (RUN_ON + timedelta(days=90)).isoformat(), stdout=out)
+    assert out.getvalue().strip() == "tier changes applied: 1"
