@@ -290,3 +290,6 @@ def contact_archive(request: HttpRequest, contact_id: int):
 def contact_restore(request: HttpRequest, contact_id: int):
     user = acting_user(request)
     return model_restore(instance=_contact(user, contact_id), user=user)
+
+
+from . import api_certifications  # noqa: E402, F401 - register its operations

@@ -1,16 +1,29 @@
-"""Filters of the organization and contact lists, shared by the pages and their CSV exports."""
+"""Filters of the organization, contact and certification lists, shared by the pages and their
+CSV exports; the certification status (valid, expiring, expired) is defined here once for the
+pages and the API."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from amity.core.filters import StyledFilterSet
 
-from .models import CompanySize, Contact, ContactFunction, Organization, PartnerKind
+from .models import (
+    Certification,
+    CompanySize,
+    Contact,
+    ContactFunction,
+    CredentialKind,
+    Organization,
+    PartnerKind,
+)
 
 
 def _visible_organizations(request: Any) -> QuerySet:
@@ -88,3 +101,124 @@ class ContactFilterSet(StyledFilterSet):
         if last:
             q |= Q(first_name__icontains=first, last_name__icontains=last.strip())
         return queryset.filter(q)
+
+
+# --- certifications --------------------------------------------------------------------------
+
+#: A valid certification that expires within this many days is flagged as expiring.
+EXPIRING_WITHIN_DAYS = 60
+
+
+class CertificationStatus(models.TextChoices):
+    """What a certification is worth on a day (the badge on the pages, ``status`` in the API)."""
+
+    VALID = "valid", "Valid"
+    EXPIRING = "expiring", f"Expires within {EXPIRING_WITHIN_DAYS} days"
+    EXPIRED = "expired", "Expired"
+    PENDING = "pending", "Not yet valid"
+    TRAINING = "training", "Training"
+
+
+def today() -> date:
+    """Today in the program's time zone: the day statuses are computed for."""
+    return timezone.localdate()
+
+
+def _expiring_limit(day: date) -> date:
+    return day + timedelta(days=EXPIRING_WITHIN_DAYS)
+
+
+def valid_on_q(day: date) -> Q:
+    """Completed on or before ``day`` and not expired by then (``Certification.valid_on``)."""
+    return Q(completed_on__lte=day) & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+
+
+def certification_status_q(status: str, day: date) -> Q:
+    """Rows of ``status`` on ``day``. ``valid`` includes the expiring ones - they still count.
+
+    Only certifications get valid/expiring/expired/pending, as in ``facts.valid_certifications``
+    (what the tier rules count); trainings are their own status.
+    """
+    certification = Q(kind=CredentialKind.CERTIFICATION)
+    if status == CertificationStatus.TRAINING:
+        return Q(kind=CredentialKind.TRAINING)
+    if status == CertificationStatus.VALID:
+        return certification & valid_on_q(day)
+    if status == CertificationStatus.EXPIRING:
+        return certification & Q(
+            completed_on__lte=day, expires_on__gte=day, expires_on__lte=_expiring_limit(day)
+        )
+    if status == CertificationStatus.EXPIRED:
+        return certification & Q(expires_on__lt=day)
+    if status == CertificationStatus.PENDING:
+        return certification & Q(completed_on__gt=day) & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+    raise ValueError(f"Unknown certification status {status!r}.")
+
+
+def with_certification_status(qs: QuerySet, day: date | None = None) -> QuerySet:
+    """Annotate ``status`` (a :class:`CertificationStatus` code) in the database, for ``day``."""
+    day = day or today()
+    return qs.annotate(
+        status=Case(
+            When(kind=CredentialKind.TRAINING, then=Value(CertificationStatus.TRAINING.value)),
+            When(expires_on__lt=day, then=Value(CertificationStatus.EXPIRED.value)),
+            When(completed_on__gt=day, then=Value(CertificationStatus.PENDING.value)),
+            When(expires_on__lte=_expiring_limit(day), then=Value(CertificationStatus.EXPIRING.value)),
+            default=Value(CertificationStatus.VALID.value),
+            output_field=CharField(),
+        )
+    )
+
+
+def _certified_organizations(request: Any) -> QuerySet:
+    # Only organizations whose people's certifications this user sees: a partner is offered
+    # their own company, never a list of the portfolio.
+    user = getattr(request, "user", None)
+    certified = Certification.objects.visible_to(user).values("contact__organization_id")
+    return Organization.objects.visible_to(user).filter(pk__in=certified).order_by("name")
+
+
+class CertificationFilterSet(StyledFilterSet):
+    """Search course, person or credential; organization, kind and status (valid/expiring/expired)."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        widget=forms.SearchInput(attrs={"placeholder": "Course, person or credential ID"}),
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=_certified_organizations,
+        field_name="contact__organization",
+        label="Organization",
+        empty_label="Any organization",
+    )
+    kind = django_filters.ChoiceFilter(choices=CredentialKind.choices, label="Kind", empty_label="Any kind")
+    status = django_filters.ChoiceFilter(
+        choices=[
+            (CertificationStatus.VALID, "Valid now"),
+            (CertificationStatus.EXPIRING, CertificationStatus.EXPIRING.label),
+            (CertificationStatus.EXPIRED, CertificationStatus.EXPIRED.label),
+            (CertificationStatus.PENDING, CertificationStatus.PENDING.label),
+        ],
+        method="filter_status",
+        label="Status",
+        empty_label="Any status",
+    )
+
+    class Meta:
+        model = Certification
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        q = Q(course__icontains=value) | Q(issuer__icontains=value) | Q(credential_id__icontains=value)
+        q |= Q(contact__first_name__icontains=value) | Q(contact__last_name__icontains=value)
+        first, _, last = value.partition(" ")
+        if last:
+            q |= Q(contact__first_name__icontains=first, contact__last_name__icontains=last.strip())
+        return queryset.filter(q)
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(certification_status_q(value, today())) if value else queryset

@@ -1,10 +1,10 @@
-"""Organizations and contacts, under /partners/."""
+"""Organizations, contacts and certifications, under /partners/."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_certifications
 
 app_name = "partners"
 
@@ -19,4 +19,24 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.ContactDetailView.as_view(), name="contact_detail"),
     path("contacts/<int:pk>/edit/", views.ContactEditView.as_view(), name="contact_edit"),
     path("contacts/<int:pk>/archive/", views.ContactArchiveView.as_view(), name="contact_archive"),
+    path(
+        "certifications/",
+        views_certifications.CertificationListView.as_view(),
+        name="certification_list",
+    ),
+    path(
+        "certifications/new/",
+        views_certifications.CertificationEditView.as_view(),
+        name="certification_create",
+    ),
+    path(
+        "certifications/<int:pk>/edit/",
+        views_certifications.CertificationEditView.as_view(),
+        name="certification_edit",
+    ),
+    path(
+        "certifications/<int:pk>/archive/",
+        views_certifications.CertificationArchiveView.as_view(),
+        name="certification_archive",
+    ),
 ]

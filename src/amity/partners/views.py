@@ -30,6 +30,7 @@ from . import services
 from .filters import ContactFilterSet, OrganizationFilterSet
 from .forms import ContactForm, OrganizationForm
 from .models import Contact, Organization
+from .views_certifications import contact_certifications, organization_certifications
 
 # --- reads for the pages ---------------------------------------------------------------------
 
@@ -133,7 +134,11 @@ class OrganizationDetailView(ObjectDetailView):
     context_object_name = "organization"
 
     def extra_context(self, request: HttpRequest, obj: Organization) -> dict[str, Any]:
-        return {"title": obj.name, **organization_page(organization=obj, user=request.user)}
+        return {
+            "title": obj.name,
+            **organization_page(organization=obj, user=request.user),
+            **organization_certifications(organization=obj, user=request.user),
+        }
 
 
 class OrganizationEditView(ObjectEditView):
@@ -208,7 +213,11 @@ class ContactDetailView(ObjectDetailView):
     context_object_name = "contact"
 
     def extra_context(self, request: HttpRequest, obj: Contact) -> dict[str, Any]:
-        return {"title": str(obj), **contact_page(contact=obj, user=request.user)}
+        return {
+            "title": str(obj),
+            **contact_page(contact=obj, user=request.user),
+            **contact_certifications(contact=obj, user=request.user),
+        }
 
 
 class ContactEditView(ObjectEditView):
