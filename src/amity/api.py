@@ -88,6 +88,7 @@ def _mount() -> None:
     from amity.agreements.api import router as agreements_router
     from amity.alliances.api import router as alliances_router
     from amity.assessments.api import router as assessments_router
+    from amity.comments.api import router as comments_router
     from amity.funds.api import router as funds_router
     from amity.governance.api import router as governance_router
     from amity.notifications.api import router as notifications_router
@@ -98,7 +99,9 @@ def _mount() -> None:
     from amity.pipeline.api_leads import router as leads_router
     from amity.pipeline.api_mapping import router as mapping_router
     from amity.planning.api import router as planning_router
+    from amity.portal.api import router as portal_router
     from amity.scorecards.api import router as scorecards_router
+    from amity.webhooks.api import router as webhooks_router
 
     api.add_router("", partners_router)
     api.add_router("", alliances_router)
@@ -115,6 +118,9 @@ def _mount() -> None:
     api.add_router("", funds_router)
     api.add_router("", assessments_router)
     api.add_router("", scorecards_router)
+    api.add_router("", webhooks_router)
+    api.add_router("", portal_router)
+    api.add_router("", comments_router)
 
 
 _mount()

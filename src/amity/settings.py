@@ -131,6 +131,9 @@ INSTALLED_APPS = [
     "amity.funds",
     "amity.assessments",
     "amity.scorecards",
+    "amity.webhooks",
+    "amity.portal",
+    "amity.comments",
     "amity.demo",
 ]
 

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("amity.funds.urls")),
     path("", include("amity.assessments.urls")),
     path("", include("amity.scorecards.urls")),
+    path("", include("amity.webhooks.urls")),
+    path("", include("amity.portal.urls")),
+    path("", include("amity.comments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,4 @@
+"""Pages of the comments app."""
+
+app_name = "comments"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""REST API of the portal app."""
+
+from ninja import Router
+
+router = Router()

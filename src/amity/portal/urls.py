@@ -1,0 +1,4 @@
+"""Pages of the portal app."""
+
+app_name = "portal"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Pages of the webhooks app."""
+
+app_name = "webhooks"
+urlpatterns: list = []
