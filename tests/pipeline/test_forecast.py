@@ -144,7 +144,13 @@ def test_other_currencies_are_left_out_and_named(manager, book):
     assert result.excluded == [{"currency": "USD", "count": 1, "amount": Decimal("999.00")}]
 
 
-def test_a_partner_sees_only_the_numbers_of_their_alliances(partner, book, alliance):
+def test_a_partner_sees_only_the_numbers_of_their_alliances(partner, book, alliance, partner_org, manager):
+    from amity.alliances.sharing import set_sharing
+
+    # Revenue figures are not shared by default: our deals' revenue stays ours.
+    hidden = forecast(user=partner)
+    assert hidden.by_alliance == [] and hidden.totals["total"] == Decimal("0.00")
+    set_sharing(alliance=alliance, changes=[(partner_org.pk, "revenue", True)], user=manager)
     result = forecast(user=partner)
 
     assert [row["alliance_id"] for row in result.by_alliance] == [alliance.pk]

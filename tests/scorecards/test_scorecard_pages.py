@@ -28,9 +28,10 @@ def test_portfolio_and_kpi_pages(client_for, manager, book):  # noqa: F811
 
 def test_partners_see_no_scorecard(client_for, api_for, partner, alliance):
     assert client_for(partner).get(reverse("scorecards:scorecard_portfolio")).status_code == 403
+    # The alliance's own scorecard tab is not there unless the alliance shares it (tests/alliances/test_sharing).
     assert (
         client_for(partner).get(reverse("scorecards:alliance_scorecard", args=[alliance.pk])).status_code
-        == 403
+        == 404
     )
     assert api_for(partner).get("/api/v1/scorecards").status_code == 403
     assert api_for(partner).get("/api/v1/kpis").status_code == 403

@@ -1039,4 +1039,5 @@ def portfolio_strategic_review(request: HttpRequest):
     return selectors.strategic_review_ranking(user=user)
 
 
-from . import api_tiers  # noqa: E402,F401  (registers the re-tier review endpoints on this router)
+# Registered on this router: the sharing and re-tier review endpoints.
+from . import api_sharing, api_tiers  # noqa: E402,F401

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from amity.core.models import BaseModel
 from amity.core.roles import ADMINS, EDITORS, EVERYONE, INTERNAL_ROLES
@@ -105,6 +106,45 @@ def visible_alliance_ids(organization_id: int) -> models.QuerySet:
     return AllianceParty.objects.filter(organization_id=organization_id, archived_at__isnull=True).values(
         "alliance_id"
     )
+
+
+class DataKind(models.TextChoices):
+    """The kinds of an alliance's data whose sharing with each partner is set per alliance."""
+
+    PLAN = "plan", "Joint business plan"
+    ROADMAP = "roadmap", "Roadmap (milestones, initiatives, offerings)"
+    COMMITMENTS = "commitments", "Commitments"
+    PIPELINE = "pipeline", "Our pipeline (deals we linked to the alliance)"
+    REVENUE = "revenue", "Revenue figures (plan targets, deal amounts)"
+    SCORECARD = "scorecard", "Scorecard"
+    ASSESSMENTS = "assessments", "Two-sided assessments"
+    DOCUMENTS = "documents", "Agreements and their documents"
+    GOVERNANCE = "governance", "Governance (bodies, meetings, decisions, actions, escalations)"
+
+
+#: What a partner of an alliance sees when nobody has set the kind for it. Revenue figures and
+#: the scorecard are strategic information (seed 002): shared only when someone decides so.
+SHARED_BY_DEFAULT = {
+    DataKind.PLAN: True,
+    DataKind.ROADMAP: True,
+    DataKind.COMMITMENTS: True,
+    DataKind.PIPELINE: True,
+    DataKind.REVENUE: False,
+    DataKind.SCORECARD: False,
+    DataKind.ASSESSMENTS: True,
+    DataKind.DOCUMENTS: True,
+    DataKind.GOVERNANCE: True,
+}
+
+
+def shared_alliance_ids(organization_id: int, kind: str) -> models.QuerySet:
+    """Ids of the alliances whose ``kind`` of data the partner ``organization_id`` may see: it is
+    a party, and the alliance shares that kind with it (``SharingSetting``, else the default)."""
+    parties = visible_alliance_ids(organization_id)
+    settings_of = SharingSetting.objects.filter(organization_id=organization_id, kind=kind)
+    if SHARED_BY_DEFAULT[DataKind(kind)]:
+        return parties.exclude(alliance_id__in=settings_of.filter(shared=False).values("alliance_id"))
+    return parties.filter(alliance_id__in=settings_of.filter(shared=True).values("alliance_id"))
 
 
 class Alliance(BaseModel):
@@ -631,3 +671,33 @@ class TierProposal(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_PROPOSALS
+
+
+# --- sharing with partners ------------------------------------------------------------------
+
+
+class SharingSetting(models.Model):
+    """Whether one partner of an alliance sees one kind of its data (absent: the default).
+
+    The visibility rule reads these rows (``shared_alliance_ids``) for every partner read: pages,
+    API, exports, PDFs, calendar feeds, notifications and webhooks.
+    """
+
+    alliance = models.ForeignKey(Alliance, on_delete=models.CASCADE, related_name="sharing")
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=DataKind.choices)
+    shared = models.BooleanField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alliance", "organization", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "organization", "kind"], name="sharing_one_per_kind")
+        ]
+        indexes = [models.Index(fields=["organization", "kind", "shared"], name="sharing_org_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.alliance}: {self.get_kind_display()} {'shared with' if self.shared else 'hidden from'} {self.organization}"

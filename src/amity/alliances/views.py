@@ -29,7 +29,7 @@ from amity.core.roles import Role
 from amity.core.services import ConflictError, validation_messages
 from amity.core.views import Column, ObjectArchiveView, ObjectEditView, ObjectListView
 
-from . import rules, selectors, services, tiering
+from . import rules, selectors, services, sharing, tiering
 from .filters import AllianceFilterSet
 from .forms import AllianceForm, MemberAddForm, PartyAddForm, ReviewForm, TransitionForm
 from .models import (
@@ -280,6 +280,14 @@ def _review_summary(review: StrategicReview | None) -> dict[str, Any]:
     }
 
 
+def _partner_tab(tab: Any, shared: dict[str, bool] | None) -> bool:
+    """A partner sees a tab unless it is ours only or its kind of data is not shared with it."""
+    kind = sharing.TAB_KINDS.get(tab.name)
+    if kind is not None and shared is not None:
+        return shared[kind]
+    return not tab.internal_only
+
+
 def alliance_header_context(request: HttpRequest, alliance: Alliance, *, tab: str) -> dict[str, Any]:
     """What every tab of the alliance page shows in its header (``alliances/alliance_base.html``).
 
@@ -290,12 +298,17 @@ def alliance_header_context(request: HttpRequest, alliance: Alliance, *, tab: st
     archived = alliance.archived_at is not None
     can_change = can(user, "change", alliance)
     parties = list(alliance.active_parties)
+    shared = None if internal else sharing.shared_kinds(user.organization_id, alliance.pk)
+    tabs = [t for t in TABS if internal or _partner_tab(t, shared)]
+    if tab not in {t.name for t in tabs}:
+        raise Http404  # a tab of data not shared with this partner: as if it did not exist
     return {
         "alliance": alliance,
         "object": alliance,
         "title": alliance.name,
         "tab": tab,
-        "tabs": [t for t in TABS if internal or not t.internal_only],
+        "tabs": tabs,
+        "shared_with_me": shared,
         "internal": internal,
         "archived": archived,
         "can_change": can_change,
@@ -343,6 +356,10 @@ def detail_context(
             "member_error": member_error,
         }
     )
+    if internal:
+        ctx["sharing"] = sharing.matrix(alliance)
+    elif ctx["shared_with_me"] is not None:
+        ctx["sharing_sentence"] = sharing.describe("Your organization", ctx["shared_with_me"])
     if internal:
         ctx.update(tier_context(alliance, user, limit=5))
         ctx["review_summary"] = _review_summary(ctx["review"])

@@ -146,9 +146,9 @@ class Assessment(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        from amity.alliances.models import visible_alliance_ids
+        from amity.alliances.models import DataKind, shared_alliance_ids
 
-        return Q(two_sided=True, alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(two_sided=True, alliance_id__in=shared_alliance_ids(organization_id, DataKind.ASSESSMENTS))
 
 
 class Side(models.TextChoices):

@@ -28,7 +28,65 @@ class VisibleQuerySet(models.QuerySet):
     Internal users (admin, manager, executive, sales) see every row. A partner user sees
     the rows the model's ``partner_visibility(org_id)`` admits - by default none. Anonymous
     or inactive users see nothing.
+
+    Fields, too: a model's ``partner_redactions(org_id)`` maps field names to the condition under
+    which a partner sees the field's value (e.g. a plan's revenue target only where the alliance
+    shares revenue). Elsewhere the value reads as None - on the objects and in ``values()`` rows;
+    ``values_list()`` of a redacted field is refused rather than leaked. ``revealed()`` keeps only
+    the rows whose redacted fields are all visible (for sums over them).
     """
+
+    _redact: tuple[str, ...] = ()
+
+    def _clone(self):  # type: ignore[no-untyped-def]
+        clone = super()._clone()
+        clone._redact = self._redact
+        return clone
+
+    def _redacting(self, organization_id: int) -> VisibleQuerySet:
+        spec = getattr(self.model, "partner_redactions", None)
+        conditions = spec(organization_id) if spec is not None else None
+        if not conditions:
+            return self
+        qs = self.annotate(
+            **{
+                f"_shows_{name}": models.ExpressionWrapper(condition, output_field=models.BooleanField())
+                for name, condition in conditions.items()
+            }
+        )
+        qs._redact = tuple(conditions)
+        return qs
+
+    def revealed(self) -> VisibleQuerySet:
+        """Only the rows whose redacted fields the user sees (a no-op without redactions)."""
+        return self.filter(**{f"_shows_{name}": True for name in self._redact}) if self._redact else self
+
+    def values(self, *fields, **expressions):  # type: ignore[no-untyped-def]
+        if self._redact and (not fields or set(fields) & set(self._redact)):
+            shown = [f"_shows_{name}" for name in self._redact if not fields or name in fields]
+            names = list(fields) or [f.attname for f in self.model._meta.concrete_fields]
+            return super().values(*names, *shown, **expressions)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, flat=False, named=False):  # type: ignore[no-untyped-def]
+        if self._redact and (not fields or set(fields) & set(self._redact)):
+            raise TypeError(f"values_list() of a field redacted for this partner: {', '.join(self._redact)}")
+        return super().values_list(*fields, flat=flat, named=named)
+
+    def _fetch_all(self) -> None:
+        super()._fetch_all()
+        if not self._redact or not self._result_cache:
+            return
+        for row in self._result_cache:
+            if isinstance(row, dict):
+                for name in self._redact:
+                    if f"_shows_{name}" in row and not row.pop(f"_shows_{name}"):
+                        row[name] = None
+            elif isinstance(row, models.Model):
+                hidden = {name for name in self._redact if not getattr(row, f"_shows_{name}", True)}
+                for name in hidden:
+                    setattr(row, name, None)
+                row._redacted = hidden
 
     def visible_to(self, user: User | Any) -> VisibleQuerySet:
         role = user_role(user)
@@ -43,7 +101,7 @@ class VisibleQuerySet(models.QuerySet):
             q = self.model.partner_visibility(user.organization_id)
             if q is None:
                 return self.none()
-            return self.filter(q)
+            return self.filter(q)._redacting(user.organization_id)
         return self.none()
 
     def active(self) -> VisibleQuerySet:

@@ -73,6 +73,8 @@ def model_update(
     raises :class:`ConflictError` and writes nothing.
     """
     require(user, "change", instance)
+    # A field the user sees as redacted (``VisibleQuerySet``) keeps its stored value.
+    data = {k: v for k, v in data.items() if k not in getattr(instance, "_redacted", ())}
     with transaction.atomic():
         current = _lock(instance)
         if expected_version is not None and current.version != expected_version:

@@ -16,9 +16,12 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from amity.alliances import sharing
 from amity.alliances.models import Alliance
 from amity.core import agenda
 from amity.core.agenda import OPEN, AgendaItem
+from amity.core.models import user_role
+from amity.core.roles import INTERNAL_ROLES
 
 from .ics import absolute_url
 from .kinds import Kind, kind
@@ -59,7 +62,12 @@ def agenda_for(
     ids = visible_alliance_ids(user=user)
     if alliance_id is not None:
         ids = ids.filter(pk=alliance_id)
-    return agenda.items(ids, start, end)
+    items = agenda.items(ids, start, end)
+    if user_role(user) not in INTERNAL_ROLES:
+        # A partner's agenda (dashboard, calendar feed) holds only the kinds its alliances share.
+        sees = sharing.kind_filter(getattr(user, "organization_id", None))
+        items = [i for i in items if sees(i.alliance_id, i.data_kind)]
+    return items
 
 
 def feed_window(today: date | None = None) -> tuple[date, date]:

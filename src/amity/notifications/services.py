@@ -22,6 +22,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from amity.accounts.models import User
+from amity.alliances import sharing
 from amity.alliances.models import Alliance
 from amity.core import agenda
 from amity.core.agenda import OPEN, AgendaItem
@@ -203,16 +204,28 @@ def reminders_due(*, today: date) -> list[Reminder]:
     if not wanted:
         return []
     users = {u.pk: u for u in User.objects.filter(pk__in={w[0] for w in wanted}, is_active=True)}
-    # Partner users: what each may see, through the one visibility rule (a query per partner).
+    # Partner users: what each may see, through the one visibility rule (a query per partner),
+    # and of each alliance only the kinds of data it shares with the partner's organization.
     partner_alliances = {
         u.pk: set(Alliance.objects.visible_to(u).values_list("pk", flat=True))
         for u in users.values()
         if user_role(u) not in INTERNAL_ROLES
     }
+    kinds = {
+        org_id: sharing.kind_filter(org_id)
+        for org_id in {users[pk].organization_id for pk in partner_alliances if users[pk].organization_id}
+    }
+
+    def shared(user: Any, item: AgendaItem) -> bool:
+        sees = kinds.get(user.organization_id) if user.pk in partner_alliances else None
+        return sees is None or sees(item.alliance_id, item.data_kind)
+
     return [
         Reminder(user_id, item, reason)
         for user_id, item, reason in wanted
-        if user_id in users and _may_see(users[user_id], item.alliance_id, partner_alliances)
+        if user_id in users
+        and _may_see(users[user_id], item.alliance_id, partner_alliances)
+        and shared(users[user_id], item)
     ]
 
 

@@ -44,8 +44,10 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from amity.alliances.models import Alliance, AllianceParty, PartyRole
+from amity.alliances.models import Alliance, AllianceParty, DataKind, PartyRole, shared_alliance_ids
+from amity.core.models import user_role
 from amity.core.periods import Period, fiscal_quarter_of
+from amity.core.roles import Role
 
 from .models import OPEN_STAGES, Opportunity, OpportunityAlliance, OpportunityStage, PartnerRole
 
@@ -109,6 +111,12 @@ def forecast(*, user: Any, alliance: Alliance | None = None, today: date | None 
     links = OpportunityAlliance.objects.visible_to(user).filter(
         archived_at__isnull=True, opportunity__archived_at__isnull=True
     )
+    if user_role(user) == Role.PARTNER:
+        # A forecast is revenue: a partner sees the deals of the alliances that share revenue
+        # figures with it (``SharingSetting``), not merely their pipeline.
+        revenue = shared_alliance_ids(user.organization_id, DataKind.REVENUE)
+        links = links.filter(alliance_id__in=revenue)
+        opportunities = opportunities.filter(pk__in=links.values("opportunity_id"))
     if alliance is not None:
         opportunities = opportunities.filter(links__alliance=alliance).distinct()
         links = links.filter(alliance=alliance)

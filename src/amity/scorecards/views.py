@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from amity.alliances.models import Alliance
+from amity.alliances import sharing
+from amity.alliances.models import Alliance, DataKind
 from amity.alliances.selectors import alliance_detail
 from amity.alliances.views import alliance_header_context
 from amity.core import periods
@@ -113,13 +114,20 @@ class CostForm(VisibleModelForm):
 
 @login_required
 def alliance_scorecard(request: HttpRequest, pk: int, *, cost_form: CostForm | None = None) -> HttpResponse:
-    _internal(request)
     alliance = alliance_detail(user=request.user, pk=pk)
+    internal = user_role(request.user) in INTERNAL_ROLES
+    if not internal:
+        # A partner sees the scorecard only where the alliance shares it (costs never).
+        if not sharing.sees(request.user.organization_id, alliance.pk, DataKind.SCORECARD):
+            raise Http404
+        cost_form = None
     kind, period, choices = _period(request)
     card = kpis.scorecard([alliance.pk], period.start, period.end)
     costs = AllianceCost.objects.filter(alliance=alliance, archived_at__isnull=True).order_by(
         "-period_start", "kind"
     )
+    if not internal:
+        costs = costs.none()
     context = alliance_header_context(request, alliance, tab="scorecard")
     context.update(
         {

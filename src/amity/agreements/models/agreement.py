@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.alliances.models import Alliance, visible_alliance_ids
+from amity.alliances.models import Alliance, DataKind, shared_alliance_ids
 from amity.core.models import BaseModel
 from amity.core.money import amount_field, currency_field
 
@@ -196,7 +196,7 @@ class Agreement(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.DOCUMENTS))
 
     @property
     def in_force(self) -> bool:
@@ -258,7 +258,7 @@ class AgreementDocument(BaseModel):
         return Q(
             archived_at__isnull=True,
             agreement__archived_at__isnull=True,
-            agreement__alliance_id__in=visible_alliance_ids(organization_id),
+            agreement__alliance_id__in=shared_alliance_ids(organization_id, DataKind.DOCUMENTS),
         )
 
     @property

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.alliances.models import Alliance, visible_alliance_ids
+from amity.alliances.models import Alliance, DataKind, shared_alliance_ids
 from amity.core.models import BaseModel
 from amity.core.money import amount_field, currency_field
 
@@ -220,7 +220,7 @@ class Commitment(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.COMMITMENTS))
 
     @property
     def is_open(self) -> bool:

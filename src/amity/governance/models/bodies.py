@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from amity.alliances.models import visible_alliance_ids
+from amity.alliances.models import DataKind, shared_alliance_ids
 from amity.core.models import BaseModel
 from amity.core.roles import ADMINS, INTERNAL_ROLES
 
@@ -88,7 +88,7 @@ class BodyMember(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(body__alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(body__alliance_id__in=shared_alliance_ids(organization_id, DataKind.GOVERNANCE))
 
 
 # --- cadences ---------------------------------------------------------------------------------

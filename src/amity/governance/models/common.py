@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from amity.alliances.models import visible_alliance_ids
+from amity.alliances.models import DataKind, shared_alliance_ids
 
 #: Domain notes: executives have 30 days to resolve a deadlock.
 ESCALATION_DAYS = 30
@@ -71,7 +71,7 @@ class BodyRole(models.TextChoices):
 
 
 def _alliance_scoped(organization_id: int) -> Q:
-    return Q(alliance_id__in=visible_alliance_ids(organization_id))
+    return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.GOVERNANCE))
 
 
 # --- bodies ----------------------------------------------------------------------------------

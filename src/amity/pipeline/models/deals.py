@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from amity.alliances.models import visible_alliance_ids
+from amity.alliances.models import DataKind, shared_alliance_ids
 from amity.core.models import BaseModel
 from amity.core.money import amount_field, currency_field
 from amity.core.roles import EDITORS, EVERYONE, INTERNAL_ROLES, Role
@@ -114,7 +114,7 @@ class Account(BaseModel):
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
         linked = OpportunityAlliance.objects.filter(
-            alliance_id__in=visible_alliance_ids(organization_id), archived_at__isnull=True
+            alliance_id__in=shared_alliance_ids(organization_id, DataKind.PIPELINE), archived_at__isnull=True
         ).values("opportunity__account_id")
         return Q(owner_organization_id=organization_id) | Q(owner_organization__is_home=True, pk__in=linked)
 
@@ -225,7 +225,7 @@ class Opportunity(BaseModel):
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
         linked = OpportunityAlliance.objects.filter(
-            alliance_id__in=visible_alliance_ids(organization_id), archived_at__isnull=True
+            alliance_id__in=shared_alliance_ids(organization_id, DataKind.PIPELINE), archived_at__isnull=True
         ).values("opportunity_id")
         return Q(pk__in=linked)
 
@@ -251,7 +251,7 @@ class OpportunityAlliance(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.PIPELINE))
 
 
 class OpportunityStageChange(BaseModel):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.alliances.models import Alliance, visible_alliance_ids
+from amity.alliances.models import Alliance, DataKind, shared_alliance_ids
 from amity.core import periods
 from amity.core.models import BaseModel
 from amity.core.money import amount_field, currency_field
@@ -150,7 +150,12 @@ class JointBusinessPlan(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.PLAN))
+
+    @classmethod
+    def partner_redactions(cls, organization_id: int) -> dict[str, Q]:
+        revenue = Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.REVENUE))
+        return {"revenue_target": revenue, "revenue_growth_pct": revenue}
 
     def clean(self) -> None:
         if self.archived_at is None and self.alliance_id and self.fiscal_year:
@@ -216,7 +221,7 @@ class PlanAgreement(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(plan__alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(plan__alliance_id__in=shared_alliance_ids(organization_id, DataKind.PLAN))
 
 
 @dataclass(frozen=True)
@@ -339,7 +344,7 @@ class PlanObjective(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(plan__alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(plan__alliance_id__in=shared_alliance_ids(organization_id, DataKind.PLAN))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

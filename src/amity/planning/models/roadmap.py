@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.alliances.models import Alliance, visible_alliance_ids
+from amity.alliances.models import Alliance, DataKind, shared_alliance_ids
 from amity.core.models import BaseModel
 from amity.core.money import currency_validator
 
@@ -115,7 +115,7 @@ class Milestone(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.ROADMAP))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -235,7 +235,7 @@ class JointInitiative(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.ROADMAP))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -282,7 +282,7 @@ class InitiativeResource(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(initiative__alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(initiative__alliance_id__in=shared_alliance_ids(organization_id, DataKind.ROADMAP))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -349,7 +349,7 @@ class JointOffering(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(alliance_id__in=shared_alliance_ids(organization_id, DataKind.ROADMAP))
 
     def clean(self) -> None:
         if self.launch_milestone_id and self.alliance_id:
@@ -385,7 +385,7 @@ class OfferingComponent(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        return Q(offering__alliance_id__in=visible_alliance_ids(organization_id))
+        return Q(offering__alliance_id__in=shared_alliance_ids(organization_id, DataKind.ROADMAP))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
