@@ -122,8 +122,15 @@ def _matches(matrix: Matrix, partner_id: int | None) -> list[dict[str, Any]]:
     ]
 
 
-def _new_run(user: Any, alliance: Alliance, partner: Organization, **fields: Any) -> MappingRun:
+def _new_run(user: Any, alliance: Alliance | None, partner: Organization | None, **fields: Any) -> MappingRun:
     require(user, "create", MappingRun)
+    missing = {
+        name: f"Choose the {name} of the mapping."
+        for name, value in (("alliance", alliance), ("partner", partner))
+        if value is None
+    }
+    if missing:
+        raise ValidationError(missing)
     _check_partner(alliance, partner)
     return MappingRun(alliance=alliance, partner=partner, created_by=user, **fields)
 
