@@ -130,7 +130,7 @@ def test_the_sharing_page_saves_the_matrix(alliance, partner_org, manager, partn
     assert row.seen == ["plan", "roadmap"]
     assert row.sentence() == (
         "Stratus Test Cloud sees the joint business plan and the roadmap; not the commitments, our deals "
-        "linked to the alliance, revenue figures (plan revenue target and growth, the forecast), the "
+        "linked to the alliance (with their amounts), revenue figures (plan revenue target and growth, the forecast), the "
         "scorecard, the two-sided assessments, the agreements and their documents and governance (bodies, "
         "meetings, decisions, actions, escalations)."
     )

@@ -164,3 +164,15 @@ def test_the_task_can_also_be_called_directly(owned, manager, agenda_items):
     agenda_items.append(make_item(owned, TODAY, uid="x"))
     assert send_daily_reminders.call(TODAY.isoformat()) == 1
     assert send_daily_reminders.call(TODAY.isoformat()) == 0
+
+
+def test_a_busy_database_does_not_stop_the_worker(db, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(self):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(f"{WORKER}.Worker.run", locked)
+    err = io.StringIO()
+    call_command("worker", "--batch", stdout=io.StringIO(), stderr=err)
+    assert "task queue unavailable, retrying: database is locked" in err.getvalue()

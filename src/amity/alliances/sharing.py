@@ -32,7 +32,7 @@ PHRASES = {
     DataKind.PLAN: "the joint business plan",
     DataKind.ROADMAP: "the roadmap",
     DataKind.COMMITMENTS: "the commitments",
-    DataKind.PIPELINE: "our deals linked to the alliance",
+    DataKind.PIPELINE: "our deals linked to the alliance (with their amounts)",
     DataKind.REVENUE: "revenue figures (plan revenue target and growth, the forecast)",
     DataKind.SCORECARD: "the scorecard",
     DataKind.ASSESSMENTS: "the two-sided assessments",

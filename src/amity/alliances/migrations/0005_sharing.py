@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='HistoricalSharingSetting',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('plan', 'Joint business plan'), ('roadmap', 'Roadmap (milestones, initiatives, offerings)'), ('commitments', 'Commitments'), ('pipeline', 'Our pipeline (deals we linked to the alliance)'), ('revenue', 'Revenue figures (plan targets, deal amounts)'), ('scorecard', 'Scorecard'), ('assessments', 'Two-sided assessments'), ('documents', 'Agreements and their documents'), ('governance', 'Governance (bodies, meetings, decisions, actions, escalations)')], max_length=20)),
+                ('kind', models.CharField(choices=[('plan', 'Joint business plan'), ('roadmap', 'Roadmap (milestones, initiatives, offerings)'), ('commitments', 'Commitments'), ('pipeline', 'Our pipeline (deals we linked to the alliance, with their amounts)'), ('revenue', 'Revenue figures (plan revenue target and growth, forecast)'), ('scorecard', 'Scorecard'), ('assessments', 'Two-sided assessments'), ('documents', 'Agreements and their documents'), ('governance', 'Governance (bodies, meetings, decisions, actions, escalations)')], max_length=20)),
                 ('shared', models.BooleanField()),
                 ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             name='SharingSetting',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('plan', 'Joint business plan'), ('roadmap', 'Roadmap (milestones, initiatives, offerings)'), ('commitments', 'Commitments'), ('pipeline', 'Our pipeline (deals we linked to the alliance)'), ('revenue', 'Revenue figures (plan targets, deal amounts)'), ('scorecard', 'Scorecard'), ('assessments', 'Two-sided assessments'), ('documents', 'Agreements and their documents'), ('governance', 'Governance (bodies, meetings, decisions, actions, escalations)')], max_length=20)),
+                ('kind', models.CharField(choices=[('plan', 'Joint business plan'), ('roadmap', 'Roadmap (milestones, initiatives, offerings)'), ('commitments', 'Commitments'), ('pipeline', 'Our pipeline (deals we linked to the alliance, with their amounts)'), ('revenue', 'Revenue figures (plan revenue target and growth, forecast)'), ('scorecard', 'Scorecard'), ('assessments', 'Two-sided assessments'), ('documents', 'Agreements and their documents'), ('governance', 'Governance (bodies, meetings, decisions, actions, escalations)')], max_length=20)),
                 ('shared', models.BooleanField()),
                 ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('alliance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sharing', to='alliances.alliance')),

@@ -131,7 +131,10 @@ class Command(BaseCommand):
                 self._schedule(timezone.localtime())
             if self.runner is not None:
                 self.runner.running = not self.stop.is_set()
-                self.runner.run()
+                try:
+                    self.runner.run()
+                except DatabaseError as exc:  # e.g. SQLite busy for a moment: the next round retries
+                    self.stderr.write(f"task queue unavailable, retrying: {exc}")
             if batch:
                 return
             self.stop.wait(interval)
