@@ -110,13 +110,14 @@ def client_for(db):
 
 @pytest.fixture
 def api_for(db):
-    """``api_for(user)`` returns a client that sends a real Bearer token for ``user``."""
+    """``api_for(user)`` returns a client that sends a real Bearer token for ``user``
+    (a write-scope token: it may do whatever the user may)."""
     from amity.accounts.services import token_create
 
     def make(user):
         if user is None:
             return Client()
-        _, raw = token_create(user=user, name="test")
+        _, raw = token_create(user=user, name="test", scope="write")
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     return make

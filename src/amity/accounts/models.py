@@ -1,4 +1,4 @@
-"""Users with one role each, and personal API tokens stored hashed."""
+"""Users with one role each, personal API tokens stored hashed, and the record of sign-ins."""
 
 from __future__ import annotations
 
@@ -65,12 +65,21 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once.
+
+    Its scope limits what it may do on the user's behalf: a *read* token may only read
+    (GET, HEAD, OPTIONS); a *write* token may do whatever its user may.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, default="API token")
     prefix = models.CharField(max_length=16, help_text="First characters, to recognise a token.")
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -78,11 +87,58 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="accounts_apitoken_scope_valid", condition=models.Q(scope__in=["read", "write"])
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) for {self.user.username}"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        now = timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return self.revoked_at is None and not self.is_expired
+
+
+class SignInEvent(models.Model):
+    """One attempt to sign in: who (or which username was tried), from where, how, and how it ended.
+
+    Written by the sign-in signals (password, authenticator code) and on an API token's first
+    use; never edited. Kept when the user is removed (``username`` stays).
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Signed in"
+        FAILURE = "failure", "Failed"
+        LOCKOUT = "lockout", "Locked out"
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "Password"
+        OTP = "otp", "Authenticator code"
+        TOKEN = "token", "API token, first use"
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="signin_events"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="The username given, known or not.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.PASSWORD)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-at"], name="accounts_signin_user_at"),
+            models.Index(fields=["outcome", "-at"], name="accounts_signin_outcome_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username or '?'} {self.get_outcome_display().lower()} at {self.at:%Y-%m-%d %H:%M}"

@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/security/", views.security, name="security"),
+    path("account/sign-ins/", views.signins, name="signins"),
 ]

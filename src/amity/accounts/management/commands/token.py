@@ -32,7 +32,20 @@ class Command(BaseCommand):
         create = sub("create", "Create a token and print it once.")
         create.add_argument("--user", required=True, help="Username the token acts as.")
         create.add_argument("--name", default="API token", help="A label to recognise the token.")
-        create.add_argument("--days", type=int, default=None, help="Expire after this many days.")
+        create.add_argument(
+            "--scope",
+            choices=ApiToken.Scope.values,
+            default=ApiToken.Scope.READ,
+            help="read (default): GET only; write: whatever the user may do.",
+        )
+        create.add_argument(
+            "--expires-days",
+            "--days",
+            dest="days",
+            type=int,
+            default=None,
+            help="Expire after this many days (default: never).",
+        )
 
         listing = sub("list", "List a user's tokens (never their values).")
         listing.add_argument("--user", required=True, help="Username.")
@@ -53,13 +66,15 @@ class Command(BaseCommand):
         user = _user(options["user"])
         days = options["days"]
         if days is not None and days < 1:
-            raise CommandError("--days must be at least 1.")
+            raise CommandError("--expires-days must be at least 1.")
         if not user.is_active:
             raise CommandError(f"User {user.username!r} is inactive.")
-        token, raw = token_create(user=user, name=options["name"], days=days)
-        expires = f", expires {token.expires_at:%Y-%m-%d %H:%M}" if token.expires_at else ""
+        token, raw = token_create(user=user, name=options["name"], days=days, scope=options["scope"])
+        expires = (
+            f", expires {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}" if token.expires_at else ""
+        )
         self.stderr.write(
-            f"Token {token.pk} ({token.name}) for {user.username}{expires}. "
+            f"Token {token.pk} ({token.name}, {token.get_scope_display().lower()}) for {user.username}{expires}. "
             "Copy it now: it is not stored and cannot be shown again."
         )
         self.stdout.write(raw)
@@ -71,11 +86,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{user.username} has no API tokens.")
             return
         self.stdout.write(
-            f"{'id':>6}  {'prefix':<14} {'status':<8} {'created':<16} {'expires':<16} {'last used':<16} name"
+            f"{'id':>6}  {'prefix':<14} {'scope':<6} {'status':<8} {'created':<16} {'expires':<16} "
+            f"{'last used':<16} name"
         )
         for t in tokens:
             self.stdout.write(
-                f"{t.pk:>6}  {t.prefix + '…':<14} {_status(t):<8} {_when(t.created_at):<16} "
+                f"{t.pk:>6}  {t.prefix + '…':<14} {t.scope:<6} {_status(t):<8} {_when(t.created_at):<16} "
                 f"{_when(t.expires_at):<16} {_when(t.last_used_at):<16} {t.name}"
             )
 

@@ -186,7 +186,16 @@
     (root || document).querySelectorAll("form[data-autosubmit] select").forEach(function (el) {
       if (el.dataset.wired) { return; }
       el.dataset.wired = "1";
-      el.addEventListener("change", function () { el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit(); });
+      el.addEventListener("change", function () {
+        // A select whose value is "a|b" fills the form's fields named in data-split-into.
+        if (el.dataset.splitInto) {
+          var parts = el.value.split("|");
+          el.dataset.splitInto.split(" ").forEach(function (name, i) {
+            if (el.form.elements[name]) { el.form.elements[name].value = parts[i] || ""; }
+          });
+        }
+        el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+      });
     });
   }
 
