@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amity.alliances.models import Alliance, AllianceParty
+from amity.core import events
 from amity.core.periods import add_months
 from amity.core.roles import INTERNAL_ROLES
 from amity.core.services import ConflictError, model_archive, model_restore, require, set_history_user
@@ -727,6 +728,22 @@ def commitment_set_status(
         reason += f" - {note}"
     current._change_reason = _reason(reason)
     current.save()
+    if to_status == C.MISSED:
+        events.emit(
+            "commitment.missed",
+            alliance_id=current.alliance_id,
+            kind="commitments",
+            data={
+                "id": current.pk,
+                "title": current.title,
+                "status": current.status,
+                "due_date": current.due_date,
+                "party": {"id": current.party_id, "name": current.party.name},
+                "note": note,
+                "url": current.get_absolute_url(),
+            },
+            actor=user,
+        )
     return current
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from amity.core import events
 from amity.core.roles import Role
 from amity.core.services import model_archive, model_update, require, set_history_user
 from amity.partners.models import Contact, Organization
@@ -313,6 +314,21 @@ def alliance_transition(
     )
     set_history_user(alliance, user)
     alliance.save()
+    events.emit(
+        "alliance.stage_changed",
+        alliance_id=alliance.pk,
+        kind=None,
+        data={
+            "id": alliance.pk,
+            "name": alliance.name,
+            "from_stage": change.from_stage,
+            "to_stage": to_stage,
+            "to_stage_label": Stage(to_stage).label,
+            "reason": reason,
+            "url": alliance.get_absolute_url(),
+        },
+        actor=user,
+    )
     return change
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amity.agreements.services import _clean_name, _sha256, sniff_type
+from amity.core import events
 from amity.core.services import model_create, model_update, require, set_history_user
 
 from .models import (
@@ -127,6 +128,22 @@ def claim_submit(
         claim.save()
         for upload, mime, extension in checked:
             _store_proof(claim, upload, mime, extension, user)
+        budget = current.budget
+        events.emit(
+            "claim.submitted",
+            alliance_id=budget.alliance_id,
+            kind=None,  # MDF is per partner: webhooks send it to the budget's partner and to us only
+            data={
+                "id": claim.pk,
+                "amount": claim.amount,
+                "currency": budget.currency,
+                "status": claim.status,
+                "request": {"id": current.pk, "activity": current.activity},
+                "organization": {"id": budget.organization_id, "name": budget.organization.name},
+                "url": claim.get_absolute_url(),
+            },
+            actor=user,
+        )
     return claim
 
 

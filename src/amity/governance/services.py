@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from amity.alliances.models import Alliance, MemberRole
+from amity.core import events
 from amity.core.services import ConflictError, model_archive, model_update, require, set_history_user
 from amity.partners.models import Contact
 
@@ -301,7 +302,23 @@ def _meeting_move(meeting: Meeting, status: str, user: Any, minutes: str | None)
     data: dict[str, Any] = {"status": status}
     if minutes is not None:
         data["minutes"] = minutes
+    held_before = meeting.status == MeetingStatus.HELD
     meeting, _ = model_update(instance=meeting, data=data, user=user)
+    if meeting.status == MeetingStatus.HELD and not held_before:
+        events.emit(
+            "meeting.held",
+            alliance_id=meeting.alliance_id,
+            kind="governance",
+            data={
+                "id": meeting.pk,
+                "title": meeting.title,
+                "kind": meeting.kind,
+                "status": meeting.status,
+                "day": meeting.day,
+                "url": meeting.get_absolute_url(),
+            },
+            actor=user,
+        )
     return meeting
 
 
@@ -323,7 +340,21 @@ def decision_add(*, meeting: Meeting, text: str, user: Any) -> Decision:
         decided_on=meeting.day,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    return _save_new(decision, user)
+    decision = _save_new(decision, user)
+    events.emit(
+        "decision.recorded",
+        alliance_id=decision.alliance_id,
+        kind="governance",
+        data={
+            "id": decision.pk,
+            "text": decision.text,
+            "decided_on": decision.decided_on,
+            "meeting": {"id": meeting.pk, "title": meeting.title},
+            "url": decision.get_absolute_url(),
+        },
+        actor=user,
+    )
+    return decision
 
 
 # --- action items -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from amity.alliances.models import Alliance, visible_alliance_ids
+from amity.core import events
 from amity.core.models import user_role
 from amity.core.roles import Role
 from amity.core.services import model_update, require, set_history_user
@@ -242,6 +243,27 @@ def opportunity_set_stage(
 # --- deal registrations -------------------------------------------------------------------------
 
 
+def _deal_event(registration: DealRegistration) -> dict[str, Any]:
+    """What a deal-registration event says (``core.events``; webhooks send it to the registering
+    partner and our company only - the registration's own visibility rule)."""
+    data = {
+        "id": registration.pk,
+        "company_name": registration.company_name,
+        "offering": registration.offering,
+        "amount": registration.amount,
+        "currency": registration.currency,
+        "status": registration.status,
+        "decision_deadline": registration.decision_deadline,
+        "organization": {"id": registration.organization_id, "name": registration.organization.name},
+        "url": registration.get_absolute_url(),
+    }
+    if registration.status == RegistrationStatus.APPROVED:
+        data["protection_until"] = registration.protection_until
+    if registration.status == RegistrationStatus.REJECTED:
+        data["rejection_reason"] = registration.rejection_reason
+    return data
+
+
 def registration_submit(
     *, data: dict[str, Any], alliance: Alliance, user: Any, organization: Organization | None = None
 ) -> DealRegistration:
@@ -279,6 +301,9 @@ def registration_submit(
     with transaction.atomic():
         registration.save()
         registration_check(registration=registration, today=today)
+        events.emit(
+            "deal.registered", alliance_id=alliance.pk, kind=None, data=_deal_event(registration), actor=user
+        )
     return registration
 
 
@@ -369,6 +394,9 @@ def registration_approve(
         set_history_user(current, user)
         current._change_reason = "approved"
         current.save()
+        events.emit(
+            "deal.approved", alliance_id=current.alliance_id, kind=None, data=_deal_event(current), actor=user
+        )
     return current
 
 
@@ -387,6 +415,9 @@ def registration_reject(*, registration: DealRegistration, reason: str, user: An
         set_history_user(current, user)
         current._change_reason = "rejected"
         current.save()
+        events.emit(
+            "deal.rejected", alliance_id=current.alliance_id, kind=None, data=_deal_event(current), actor=user
+        )
     return current
 
 

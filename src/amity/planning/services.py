@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from amity.alliances.models import Alliance, AllianceParty, PartyRole
-from amity.core import periods
+from amity.core import events, periods
 from amity.core.models import user_role
 from amity.core.roles import EDITORS, Role
 from amity.core.services import ConflictError, model_archive, require, set_history_user
@@ -351,6 +351,22 @@ def plan_agree(
             current.agreed_at = timezone.now()
             names = ", ".join(p.organization.name for p in sides.values())
             _save(current, user, f"Agreed by every side: {names}")
+            events.emit(
+                "plan.agreed",
+                alliance_id=current.alliance_id,
+                kind="plan",
+                data={
+                    "id": current.pk,
+                    "title": current.title,
+                    "fiscal_year": current.fiscal_year,
+                    "status": current.status,
+                    "revenue_target": current.revenue_target,
+                    "revenue_growth_pct": current.revenue_growth_pct,
+                    "currency": current.currency,
+                    "url": current.get_absolute_url(),
+                },
+                actor=user,
+            )
     return current
 
 
@@ -650,6 +666,21 @@ def milestone_update(
             _save(current, user, reason)
             if deps_changed:
                 current.dependencies.set(dependencies or [])
+        if current.status == MilestoneStatus.DONE and previous_status != MilestoneStatus.DONE:
+            events.emit(
+                "milestone.done",
+                alliance_id=current.alliance_id,
+                kind="roadmap",
+                data={
+                    "id": current.pk,
+                    "title": current.title,
+                    "status": current.status,
+                    "due_date": current.due_date,
+                    "completed_on": current.completed_on,
+                    "url": current.get_absolute_url(),
+                },
+                actor=user,
+            )
     return current, changed + (["dependencies"] if deps_changed else [])
 
 
