@@ -76,6 +76,7 @@ class CalendarFeed(BaseModel):
 class Reason(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"
+    MENTIONED = "mentioned", "Mentioned"
 
 
 class Notification(BaseModel):

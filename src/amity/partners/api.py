@@ -292,4 +292,4 @@ def contact_restore(request: HttpRequest, contact_id: int):
     return model_restore(instance=_contact(user, contact_id), user=user)
 
 
-from . import api_certifications  # noqa: E402, F401 - register its operations
+from . import api_applications, api_certifications  # noqa: E402, F401 - register their operations

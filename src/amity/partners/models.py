@@ -201,3 +201,6 @@ class Certification(BaseModel):
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
         return Q(contact__organization_id=organization_id)
+
+
+from .models_applications import ApplicationStatus, PartnerApplication  # noqa: E402, F401
