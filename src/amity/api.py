@@ -10,16 +10,27 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from amity import __version__
-from amity.accounts.services import token_authenticate
+from amity.accounts.services import token_check
 from amity.core.services import ConflictError, validation_messages
 
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer amity_…``: a personal token, within its scope and until it expires.
+
+    A revoked or expired token answers 401 and a read-only token asked to write answers 403,
+    each saying so, even when the caller also has a session: the token the caller chose wins.
+    """
+
     def authenticate(self, request: HttpRequest, token: str):
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        check = token_check(token, method=request.method or "GET", request=request)
+        if check.user is None:
+            if check.status == 403:
+                raise HttpError(403, check.message)
+            if check.message:
+                raise AuthenticationError(message=check.message)
+            return None
+        request.user = check.user
+        return check.user
 
 
 api = NinjaAPI(
@@ -27,7 +38,8 @@ api = NinjaAPI(
     version=__version__,
     description=(
         "Strategic alliance management. Authenticate with a session cookie or "
-        "`Authorization: Bearer <token>` (create one with `amity token create --user NAME`). "
+        "`Authorization: Bearer <token>` (create one on the *API tokens* page or with "
+        "`amity token create --user NAME --scope read|write`); a read-only token may only GET. "
         "Lists are paginated (`limit`, `offset`) and return `count` and `items`. "
         "Invalid input answers 422 with messages per field; what you may not see answers 404."
     ),
@@ -75,11 +87,17 @@ def on_not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+    # ninja's own "Unauthorized" says nothing useful; a token's own reason (expired, revoked) does.
+    detail = "Authentication required." if exc.message == "Unauthorized" else exc.message
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        # A body that is not JSON (or not the multipart form) is invalid input like any other.
+        errors = {"body": ["The request body cannot be read: send JSON (or the documented form)."]}
+        return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -105,7 +106,9 @@ else:
     DATABASES = {"default": _database(os.environ.get("DATABASE_URL", ""), "DATABASE_URL")}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin with Amity's site: it signs in through Amity's own sign-in (throttled,
+    # two-step for users with a TOTP device) and asks such users for a verified device.
+    "amity.accounts.admin_app.AmityAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -119,6 +122,10 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "amity.core",
     "amity.accounts",
     "amity.partners",
@@ -144,10 +151,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "amity.urls"
@@ -175,7 +192,10 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("AMITY_PASSWORD_MIN_LENGTH", 12, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -257,13 +277,74 @@ EMAIL_USE_TLS = env_bool("AMITY_EMAIL_USE_TLS", False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Security -----------------------------------------------------------------------------
+# One switch for an installation served over HTTPS: AMITY_HTTPS=true turns on secure cookies,
+# HSTS and the redirect to https. Off by default so `make demo` works on http://127.0.0.1.
+AMITY_HTTPS = env_bool("AMITY_HTTPS", False)
+#: Reverse proxies in front of Amity (nginx, Caddy, a load balancer) that set X-Forwarded-For
+#: and X-Forwarded-Proto. 0: none, the client's address is the connection's.
+AMITY_PROXY_COUNT = env_int("AMITY_PROXY_COUNT", 0, minimum=0)
+
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-SESSION_COOKIE_SECURE = env_bool("AMITY_SECURE_COOKIES", False)
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; harmless either way
+# AMITY_SECURE_COOKIES (older name) can still force secure cookies without the rest of AMITY_HTTPS.
+SESSION_COOKIE_SECURE = env_bool("AMITY_SECURE_COOKIES", AMITY_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if AMITY_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # The health check answers on plain http too (load balancers and containers probe it so).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("AMITY_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("AMITY_HSTS_PRELOAD", False)
+    # Preloading HSTS is a commitment for a whole domain that an operator makes at
+    # hstspreload.org, not something Amity can decide for them: opt in with AMITY_HSTS_PRELOAD.
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if AMITY_PROXY_COUNT:
+    # Trust the proxy's word that the request came over https. The proxy must overwrite
+    # (never pass through) X-Forwarded-Proto; see docs/security.md.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, never inline
+# code or eval. Style attributes stay allowed (Bootstrap's progress bars, ECharts' SVG); <style>
+# elements do not. See docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# django-axes: lock out a username from one address after AMITY_LOGIN_FAILURES failed
+# sign-ins, for AMITY_LOGIN_COOLOFF_MINUTES. Per username *and* address, so nobody can lock
+# someone else out from elsewhere; each attempt while locked out starts the wait again.
+AXES_FAILURE_LIMIT = env_int("AMITY_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AMITY_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "amity.accounts.signins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "amity.accounts.signins.client_ip"
+AXES_VERBOSE = False
+
+# django-otp: TOTP devices (authenticator apps); the secret key is never shown in the admin.
+OTP_TOTP_ISSUER = os.environ.get("AMITY_OTP_ISSUER", "Amity")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

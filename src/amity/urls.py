@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from amity.accounts import views as account_views
 from amity.api import api
 from amity.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", account_views.SignInView.as_view(), name="login"),
+    path("login/verify/", account_views.signin_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("amity.accounts.urls")),
     path("", include("amity.alliances.urls")),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("", include("amity.webhooks.urls")),
     path("", include("amity.portal.urls")),
     path("", include("amity.comments.urls")),
+    path("", include("amity.partners.urls_applications")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

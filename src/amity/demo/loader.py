@@ -76,6 +76,8 @@ EXTENSIONS = [
     "assessments",
     "scorecards",
     "alliances",
+    "portal",
+    "comments",
     "notifications",
 ]
 
