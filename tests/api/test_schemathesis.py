@@ -1,0 +1,64 @@
+"""schemathesis against ``/api/v1/openapi.json``: for every operation of the schema, generated
+requests (valid and invalid) as an admin with a write token must never answer 5xx, and every
+answer must conform to the schema (status code documented, body valid).
+
+Bounded in time: a few examples per operation (``MAX_EXAMPLES``, deterministic), on a small
+portfolio with an alliance, a partner and a plan, so generated ids sometimes hit real rows.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from amity.api import api
+
+MAX_EXAMPLES = 3
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "phases": {
+            "examples": {"enabled": False},
+            "coverage": {"enabled": False},
+            "stateful": {"enabled": False},
+        },
+        "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
+    }
+)
+schema = schemathesis.openapi.from_dict(
+    json.loads(json.dumps(api.get_openapi_schema(), default=str)), config=CONFIG
+)
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def bearer(db, admin, alliance):
+    from amity.accounts.services import token_create
+    from tests.planning.factories import MilestoneFactory, PlanFactory
+
+    PlanFactory(alliance=alliance)
+    MilestoneFactory(alliance=alliance)
+    _, raw = token_create(user=admin, name="schemathesis", scope="write")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_keeps_its_schema_and_never_fails(case, bearer):
+    case.call_and_validate(
+        headers=bearer,
+        checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+        excluded_checks=[],
+    )
