@@ -29,6 +29,7 @@ _KINDS = [
     ("action_item_due", "Action items", "bi-list-check"),
     ("cadence_due", "Governance cadences", "bi-arrow-repeat"),
     ("escalation_open", "Open escalations", "bi-exclamation-octagon"),
+    ("comment", "Comments", "bi-chat-left-text"),
 ]
 KINDS: dict[str, Kind] = {code: Kind(code, label, icon, i) for i, (code, label, icon) in enumerate(_KINDS)}
 
