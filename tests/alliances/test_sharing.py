@@ -184,3 +184,30 @@ def test_the_partners_agenda_and_calendar_hold_only_shared_kinds(
     sharing.set_sharing(alliance=alliance, changes=[(partner_org.pk, "roadmap", False)], user=manager)
     assert not [i for i in agenda_for(user=partner, **window) if i.data_kind == "roadmap"]
     assert [i for i in agenda_for(user=manager, **window) if i.data_kind == "roadmap"]
+
+
+def test_history_and_stored_reminders_follow_the_sharing(
+    milestone, alliance, partner_org, partner, manager, client_for
+):
+    from datetime import date
+
+    from amity.notifications.models import Notification
+
+    Notification.objects.create(
+        user=partner, alliance=alliance, uid="m-1", reason="due_soon", kind="milestone_due", title="Connector GA",
+        day=date(2026, 6, 30),
+    )  # fmt: skip
+    client = client_for(partner)
+    assert "Connector GA" in client.get(f"/alliances/{alliance.pk}/history/").content.decode()
+    assert Notification.objects.visible_to(partner).count() == 1
+    sharing.set_sharing(alliance=alliance, changes=[(partner_org.pk, "roadmap", False)], user=manager)
+    assert "Connector GA" not in client.get(f"/alliances/{alliance.pk}/history/").content.decode()
+    assert Notification.objects.visible_to(partner).count() == 0
+    assert "Connector GA" in client_for(manager).get(f"/alliances/{alliance.pk}/history/").content.decode()
+
+
+def test_a_shared_scorecard_shows_results_not_our_inputs(alliance, partner_org, partner, manager, client_for):
+    sharing.set_sharing(alliance=alliance, changes=[(partner_org.pk, "scorecard", True)], user=manager)
+    html = client_for(partner).get(f"/alliances/{alliance.pk}/scorecard/").content.decode()
+    assert "Formula:" not in html and "Calculation:" not in html
+    assert "Formula:" in client_for(manager).get(f"/alliances/{alliance.pk}/scorecard/").content.decode()

@@ -12,7 +12,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -36,6 +38,18 @@ schema = schemathesis.openapi.from_dict(
     json.loads(json.dumps(api.get_openapi_schema(), default=str)), config=CONFIG
 )
 schema.app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # schemathesis calls the WSGI app directly, so Django's request signals close "old"
+    # connections - on PostgreSQL the one the test's transaction runs in. The test client
+    # disconnects them for its requests; so do we.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -395,10 +395,37 @@ def alliance_timeline(
             "Strategic review",
             lambda r: f"Review of {r.review_date:%d %b %Y}",
         )
-    for source in TIMELINE_SOURCES.values() if with_apps else ():
-        entries += source(alliance=alliance, user=user, limit=limit)
+    sees = None if is_internal(user) else _timeline_kinds(user, alliance)
+    for name, source in TIMELINE_SOURCES.items() if with_apps else ():
+        found = source(alliance=alliance, user=user, limit=limit)
+        if sees is not None:  # a partner: only the kinds of data the alliance shares with it
+            default = TIMELINE_SOURCE_KINDS.get(name)
+            found = [e for e in found if sees.get(TIMELINE_KINDS.get(e.get("what"), default), True)]
+        entries += found
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+#: The kind of data of each History-tab entry other apps add (by its label, else by its source).
+TIMELINE_KINDS = {
+    "Plan": "plan",
+    "Objective": "plan",
+    "Milestone": "roadmap",
+    "Initiative": "roadmap",
+    "Offering": "roadmap",
+    "Governance body": "governance",
+    "Meeting": "governance",
+    "Decision": "governance",
+    "Action item": "governance",
+    "Escalation": "governance",
+}
+TIMELINE_SOURCE_KINDS = {"planning": "plan", "governance": "governance"}
+
+
+def _timeline_kinds(user: Any, alliance: Alliance) -> dict[str, bool]:
+    from .sharing import shared_kinds
+
+    return shared_kinds(user.organization_id, alliance.pk)
 
 
 #: Other apps add their records to the alliance's History tab: ``source(alliance=, user=,

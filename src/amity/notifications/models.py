@@ -79,6 +79,17 @@ class Reason(models.TextChoices):
     MENTIONED = "mentioned", "Mentioned"
 
 
+#: The sharing kind of data (``alliances.DataKind``) of each kind of reminder.
+REMINDER_KINDS = {
+    "plan": ("plan_agreement",),
+    "roadmap": ("milestone_due",),
+    "commitments": ("commitment_due",),
+    "documents": ("agreement_notice", "agreement_expiry"),
+    "governance": ("meeting", "action_item_due", "cadence_due", "escalation_open"),
+    "pipeline": ("opportunity_close",),
+}
+
+
 class Notification(BaseModel):
     """A reminder of one agenda item for one person, shown in the app and sent in a digest.
 
@@ -123,8 +134,14 @@ class Notification(BaseModel):
 
     @classmethod
     def partner_visibility(cls, organization_id: int) -> Q:
-        # A partner who left an alliance no longer sees its reminders either.
-        return Q(alliance_id__in=visible_alliance_ids(organization_id))
+        # A partner who left an alliance no longer sees its reminders either, nor the reminders
+        # of a kind of data the alliance no longer shares with it.
+        from amity.alliances.models import shared_alliance_ids
+
+        q = Q(alliance_id__in=visible_alliance_ids(organization_id))
+        for data_kind, kinds in REMINDER_KINDS.items():
+            q &= ~Q(kind__in=kinds) | Q(alliance_id__in=shared_alliance_ids(organization_id, data_kind))
+        return q
 
     def get_absolute_url(self) -> str:
         return self.url or reverse("alliances:alliance_detail", args=[self.alliance_id])

@@ -211,7 +211,9 @@ def invitation_create(
     )
     invitation.full_clean()
     with transaction.atomic():
-        for previous in Invitation.objects.select_for_update().filter(open_q(now), email__iexact=email):
+        for previous in Invitation.objects.select_for_update(of=("self",)).filter(
+            open_q(now), email__iexact=email
+        ):
             _revoke(previous, user, now, reason="replaced by a new invitation")
         set_history_user(invitation, user)
         invitation._change_reason = "invited"
@@ -229,7 +231,11 @@ def invitation_resend(
     _require_editor(user)
     now = now or timezone.now()
     with transaction.atomic():
-        current = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+        current = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organization")
+            .get(pk=invitation.pk)
+        )
         status = current.status_on(now)
         if status == InvitationStatus.ACCEPTED:
             raise ValidationError({"__all__": [f"{current.email} already accepted this invitation."]})
@@ -265,7 +271,7 @@ def invitation_revoke(*, invitation: Invitation, user: Any, now: datetime | None
     _require_editor(user)
     now = now or timezone.now()
     with transaction.atomic():
-        current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        current = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
         if current.accepted_at is not None:
             raise ValidationError(
                 {"__all__": [f"{current.email} already accepted: deactivate the user instead."]}
@@ -281,7 +287,7 @@ def invitation_for_token(raw: str, *, now: datetime | None = None, for_update: b
         raise InvitationInvalid("unknown")
     qs = Invitation.objects.select_related("organization", "invited_by")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     invitation = qs.filter(token_digest=digest(raw)).first()
     if invitation is None:
         raise InvitationInvalid("unknown")
@@ -385,7 +391,7 @@ def partner_user_deactivate(*, target: User, user: Any, now: datetime | None = N
     _require_editor(user)
     _partner_user(target)
     with transaction.atomic():
-        current = User.objects.select_for_update().get(pk=target.pk)
+        current = User.objects.select_for_update(of=("self",)).get(pk=target.pk)
         if current.is_active:
             current.is_active = False
             current.save(update_fields=["is_active"])
@@ -400,7 +406,9 @@ def partner_user_reactivate(*, target: User, user: Any, now: datetime | None = N
     _require_editor(user)
     _partner_user(target)
     with transaction.atomic():
-        current = User.objects.select_for_update().select_related("organization").get(pk=target.pk)
+        current = (
+            User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=target.pk)
+        )
         if current.organization is not None and current.organization.archived_at is not None:
             raise ValidationError(
                 {"__all__": [f"{current.organization} is archived: restore it before giving access back."]}

@@ -137,6 +137,12 @@ def alliance_scorecard(request: HttpRequest, pk: int, *, cost_form: CostForm | N
             "choices": choices,
             "costs": costs,
             "editor": user_role(request.user) in EDITORS,
+            # Money KPIs (won revenue …) are revenue figures made of our deals' amounts.
+            "revenue_shared": internal
+            or (
+                sharing.sees(request.user.organization_id, alliance.pk, DataKind.REVENUE)
+                and sharing.sees(request.user.organization_id, alliance.pk, DataKind.PIPELINE)
+            ),
             "cost_form": cost_form
             or CostForm(user=request.user, initial={"period_start": period.start, "period_end": period.end}),
             "chart": {
