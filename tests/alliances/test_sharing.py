@@ -132,7 +132,7 @@ def test_the_sharing_page_saves_the_matrix(alliance, partner_org, manager, partn
         "Stratus Test Cloud sees the joint business plan and the roadmap; not the commitments, our deals "
         "linked to the alliance (with their amounts), revenue figures (plan revenue target and growth, the forecast), the "
         "scorecard, the two-sided assessments, the agreements and their documents and governance (bodies, "
-        "meetings, decisions, actions, escalations)."
+        "meetings, decisions, actions, escalations). " + sharing.STATEMENT_DISCLOSURE
     )
     overview = client.get(f"/alliances/{alliance.pk}/").content.decode()
     assert "Stratus Test Cloud sees the joint business plan and the roadmap" in overview
@@ -211,3 +211,48 @@ def test_a_shared_scorecard_shows_results_not_our_inputs(alliance, partner_org, 
     html = client_for(partner).get(f"/alliances/{alliance.pk}/scorecard/").content.decode()
     assert "Formula:" not in html and "Calculation:" not in html
     assert "Formula:" in client_for(manager).get(f"/alliances/{alliance.pk}/scorecard/").content.decode()
+
+
+def test_plan_history_hides_revenue_changes_from_a_partner_without_revenue(
+    plan, alliance, partner_org, partner, manager, client_for
+):
+    """The History tab and the plan page diff each change; a revenue target change is a change of
+    a redacted field, so a partner without revenue sees the title change but not the figures."""
+    from amity.core.services import model_update
+
+    model_update(
+        instance=plan, data={"revenue_target": Decimal("7654321"), "title": "FY plan v2"}, user=manager
+    )
+    for url in (f"/alliances/{alliance.pk}/history/", f"/alliances/{alliance.pk}/plan/{plan.pk}/"):
+        seen = client_for(partner).get(url).content.decode()
+        assert "FY plan v2" in seen and "7654321" not in seen, url
+        assert "7654321" in client_for(manager).get(url).content.decode(), url
+    sharing.set_sharing(alliance=alliance, changes=[(partner_org.pk, DataKind.REVENUE, True)], user=manager)
+    assert "7654321" in client_for(partner).get(f"/alliances/{alliance.pk}/history/").content.decode()
+
+
+def test_the_summary_says_statements_name_the_deals_whenever_pipeline_or_revenue_is_hidden():
+    everything = dict.fromkeys(DataKind.values, True)
+    assert sharing.STATEMENT_DISCLOSURE not in sharing.describe("P", everything)
+    for kind in (DataKind.PIPELINE, DataKind.REVENUE):
+        assert sharing.describe("P", everything | {kind: False}).endswith(sharing.STATEMENT_DISCLOSURE)
+
+
+def test_reminder_e_mails_to_a_partner_follow_the_sharing(milestone, alliance, partner_org, partner, manager):
+    """The daily reminders (in-app and the e-mail digest) tell a partner's owner of a milestone
+    only while the alliance shares the roadmap with that partner."""
+    from datetime import date
+
+    from django.core import mail
+
+    from amity.notifications.services import reminders_send
+
+    milestone.owner = partner
+    milestone.save()
+    sharing.set_sharing(alliance=alliance, changes=[(partner_org.pk, "roadmap", False)], user=manager)
+    assert reminders_send(today=date(2026, 6, 29)) == 0
+    assert not [m for m in mail.outbox if "Connector GA" in m.body]
+    sharing.set_sharing(alliance=alliance, changes=[(partner_org.pk, "roadmap", True)], user=manager)
+    assert reminders_send(today=date(2026, 6, 29)) == 1
+    (message,) = [m for m in mail.outbox if partner.email in m.to]
+    assert "Connector GA" in message.body

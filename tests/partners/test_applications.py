@@ -3,10 +3,13 @@ vetting and deciding it - approval enters the company at *identify*, exactly onc
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from amity.alliances.models import Alliance, Stage, StageChange
 from amity.partners.models import Contact, Organization
@@ -110,6 +113,19 @@ def test_the_rate_limit_answers_429_after_five_an_hour_from_one_address(db, home
     assert PartnerApplication.objects.count() == 5
     # Another address is not affected.
     assert Client(REMOTE_ADDR="203.0.113.6").post(APPLY, FORM).status_code == 302
+
+
+def test_the_limit_holds_across_server_processes(db, home):
+    """The count is the applications stored from the address, not a per-process cache: another
+    process (here, an emptied cache) refuses the sixth as well; an hour later the address may
+    apply again."""
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for i in range(5):
+        assert client.post(APPLY, {**FORM, "company_name": f"Company {i}"}).status_code == 302
+    cache.clear()
+    assert client.post(APPLY, FORM).status_code == 429
+    PartnerApplication.objects.update(created_at=timezone.now() - timedelta(hours=1, minutes=1))
+    assert client.post(APPLY, FORM).status_code == 302
 
 
 def test_the_limit_follows_the_setting(db, home, settings):

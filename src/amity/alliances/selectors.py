@@ -288,13 +288,13 @@ def objective_coverage(*, user: Any) -> dict[str, Any]:
 HIDDEN_FIELDS = {"updated_at", "version", "explanation", "stage_changed_at"}
 
 
-def _diff(record: Any, prev: Any, names: dict) -> list[dict[str, Any]]:
+def _diff(record: Any, prev: Any, names: dict, hidden: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     if prev is None:
         return []
     delta = record.diff_against(prev)
     out = []
     for change in delta.changes:
-        if change.field in HIDDEN_FIELDS:
+        if change.field in HIDDEN_FIELDS or change.field in hidden:
             continue
         field = record.instance_type._meta.get_field(change.field)
         out.append(
@@ -324,13 +324,32 @@ def _display(field: Any, value: Any, names: dict) -> str:
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def history_entries(records: Any, label: str, describe: Any = None) -> list[dict[str, Any]]:
+def _redacted_history_fields(records: list[Any], user: Any) -> dict[int, frozenset[str]]:
+    """Per object id, the fields whose changes ``user`` must not see: the fields the visibility
+    rule redacts for a partner (``partner_redactions``) on the object as it is now (one query)."""
+    if user is None or not records or is_internal(user):
+        return {}
+    model = records[0].instance_type
+    spec = getattr(model, "partner_redactions", None)
+    if spec is None:
+        return {}
+    names = frozenset(spec(getattr(user, "organization_id", None) or 0))
+    ids = {r.id for r in records}
+    hidden = dict.fromkeys(ids, names)  # an object the user cannot see now hides them all
+    for obj in model.objects.visible_to(user).filter(pk__in=ids).only("pk", *names):
+        hidden[obj.pk] = frozenset(getattr(obj, "_redacted", ()))
+    return hidden
+
+
+def history_entries(records: Any, label: str, describe: Any = None, user: Any = None) -> list[dict[str, Any]]:
     """Timeline entries for history records, each change diffed against the version before.
 
     The previous version comes from the same batch when it is there (no query per entry);
     only the oldest record of each object in the batch asks the database for its predecessor.
+    With ``user``, a change to a field the visibility rule redacts for that user is left out.
     """
     records = list(records)
+    redacted = _redacted_history_fields(records, user)
     by_object: dict[Any, list[Any]] = {}
     for record in records:
         by_object.setdefault(record.id, []).append(record)
@@ -345,7 +364,7 @@ def history_entries(records: Any, label: str, describe: Any = None) -> list[dict
         changes: list[dict[str, Any]] = []
         if record.history_type == "~":
             prev = previous.get(record.history_id) or record.prev_record
-            changes = _diff(record, prev, names)
+            changes = _diff(record, prev, names, redacted.get(record.id, frozenset()))
         reason = record.history_change_reason or ""
         if record.history_type == "~" and not changes and not reason:
             continue

@@ -80,14 +80,26 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: Said whenever the pipeline or revenue is hidden. The partner is paid on these deals and must be
+#: able to check each fee, so its own incentive statements name them whatever the settings: each
+#: line is a deal linked to one of the partner's alliances, with the amount the fee was computed on.
+STATEMENT_DISCLOSURE = (
+    "Its own incentive statements still list each deal it earned a fee on, with the amount the fee "
+    "was calculated on."
+)
+
+
 def describe(name: str, shared: dict[str, bool]) -> str:
     """``shared`` in plain words for the alliance page."""
     seen = [PHRASES[DataKind(k)] for k in DataKind.values if shared[k]]
     hidden = [PHRASES[DataKind(k)] for k in DataKind.values if not shared[k]]
     if not seen:
-        return f"{name} sees only the alliance itself, its parties and people - none of its data."
-    text = f"{name} sees {_join(seen)}"
-    return text + (f"; not {_join(hidden)}." if hidden else ".")
+        text = f"{name} sees only the alliance itself, its parties and people - none of its data."
+    else:
+        text = f"{name} sees {_join(seen)}" + (f"; not {_join(hidden)}." if hidden else ".")
+    if not (shared[DataKind.PIPELINE] and shared[DataKind.REVENUE]):
+        text += " " + STATEMENT_DISCLOSURE
+    return text
 
 
 def partner_parties(alliance: Alliance) -> list[AllianceParty]:

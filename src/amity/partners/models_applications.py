@@ -98,6 +98,7 @@ class PartnerApplication(BaseModel):
         verbose_name = "partner application"
         indexes = [
             models.Index(fields=["status", "created_at"], name="partner_application_status"),
+            models.Index(fields=["submitted_from", "created_at"], name="partner_application_from"),
         ]
         constraints = [
             models.CheckConstraint(

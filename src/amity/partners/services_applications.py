@@ -7,16 +7,17 @@ the approving manager as owner, its stage history starting at *identify*) - all 
 transaction: if any step fails (a name already taken, say) nothing is written and the error
 names the field to correct.
 
-The per-address limit counts in Django's cache. With the default cache (local memory) each
-server process counts on its own, so with N gunicorn workers an address may submit up to N
-times the limit; configure a shared cache (Redis, Memcached or the database cache) in
-``CACHES`` for one exact limit per installation.
+The per-address limit counts the applications stored from that address in the last hour, so
+every server process sees the same count (one indexed query). Submissions that store nothing -
+the honeypot's robots - count in Django's cache, which is per process unless a shared cache is
+configured: they cost nothing but the request.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -66,12 +67,15 @@ def _key(address: str | None) -> str:
 
 
 def rate_limited(address: str | None) -> bool:
-    """True when ``address`` has used up its submissions for the current window."""
-    return int(cache.get(_key(address), 0)) >= per_hour()
+    """True when ``address`` has used up its submissions for the last hour: the applications
+    stored from it (in the database, shared by every process) and the robots' (in the cache)."""
+    since = timezone.now() - timedelta(seconds=WINDOW_SECONDS)
+    stored = PartnerApplication.objects.filter(submitted_from=address, created_at__gte=since).count()
+    return stored + int(cache.get(_key(address), 0)) >= per_hour()
 
 
 def rate_count(address: str | None) -> None:
-    """Count one submission from ``address`` (the window starts with its first one)."""
+    """Count one submission from ``address`` that stored nothing (a robot's)."""
     key = _key(address)
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:

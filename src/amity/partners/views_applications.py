@@ -69,8 +69,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             services.application_submit(data=data, address=address)
         except ValidationError as exc:
             _errors_to_form(form, exc)
-        else:
-            services.rate_count(address)
+        else:  # counted: the stored application carries the address
             request.session["applied_as"] = form.cleaned_data["contact_email"]
             return redirect("partner_applications:thanks")
     return render(request, "partners/applications/apply.html", _public(form=form), status=422)

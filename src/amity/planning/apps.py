@@ -15,5 +15,7 @@ class PlanningConfig(AppConfig):
         register_sources()
         register_timeline(
             "planning",
-            lambda *, alliance, user, limit: alliance_planning_history(alliance_id=alliance.pk, limit=limit),
+            lambda *, alliance, user, limit: alliance_planning_history(
+                alliance_id=alliance.pk, limit=limit, user=user
+            ),
         )

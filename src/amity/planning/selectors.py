@@ -166,14 +166,16 @@ def plan_objectives_chart(plan: JointBusinessPlan, objectives: list[PlanObjectiv
     }
 
 
-def plan_history(plan: JointBusinessPlan, limit: int = 60) -> list[dict[str, Any]]:
-    """Every recorded change to the plan, its agreements and its objectives, newest first."""
+def plan_history(plan: JointBusinessPlan, limit: int = 60, user: Any = None) -> list[dict[str, Any]]:
+    """Every recorded change to the plan, its agreements and its objectives, newest first
+    (without the changes to fields the visibility rule redacts for ``user``)."""
     entries = history_entries(
         JointBusinessPlan.history.filter(id=plan.pk)
         .select_related("history_user")
         .order_by("-history_date")[:limit],
         "Plan",
         lambda r: r.title,
+        user=user,
     )
     entries += history_entries(
         PlanAgreement.history.filter(plan_id=plan.pk)
@@ -241,7 +243,7 @@ def plan_tab(*, user: Any, alliance: Alliance, plan_pk: int | None = None) -> di
             "waiting_count": sum(1 for s in sides if not s.agreed),
             "agree": agree_options(plan, user, sides),
             "chart": plan_objectives_chart(plan, objectives),
-            "history": plan_history(plan),
+            "history": plan_history(plan, user=user),
             "renewed_into": renewal,
             "renewed_from": next((p for p in plans if p.pk == plan.renewed_from_id), None),
             "statuses": _plan_steps(plan),
@@ -492,9 +494,11 @@ def slip_summary(milestone: Milestone) -> str:
     return ""
 
 
-def alliance_planning_history(*, alliance_id: int, limit: int = 100) -> list[dict[str, Any]]:
+def alliance_planning_history(
+    *, alliance_id: int, limit: int = 100, user: Any = None
+) -> list[dict[str, Any]]:
     """Recorded changes to an alliance's plans, milestones, initiatives and offerings, for
-    the alliance's History tab (planning data is shared with the alliance's parties)."""
+    the alliance's History tab (without the changes to fields redacted for ``user``)."""
     sources = [
         (JointBusinessPlan.history.filter(alliance_id=alliance_id), "Plan", lambda r: r.title),
         (Milestone.history.filter(alliance_id=alliance_id), "Milestone", lambda r: r.title),
@@ -504,7 +508,10 @@ def alliance_planning_history(*, alliance_id: int, limit: int = 100) -> list[dic
     entries: list[dict[str, Any]] = []
     for records, label, describe in sources:
         entries += history_entries(
-            records.select_related("history_user").order_by("-history_date")[:limit], label, describe
+            records.select_related("history_user").order_by("-history_date")[:limit],
+            label,
+            describe,
+            user=user,
         )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
