@@ -40,6 +40,18 @@ def _temporary_media_root(tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_from_the_source():
+    # `amity serve` collects hashed static files into var/static; the live server of the browser
+    # tests serves the source files, so pages must name them unhashed whatever var/ holds.
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}, WHITENOISE_USE_FINDERS=True):
+        yield
+
+
 @pytest.fixture
 def home(db):
     return f.home_org()

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from amity.alliances import sharing
-from amity.alliances.models import AllianceParty, DataKind, SharingSetting
+from amity.alliances.models import AllianceParty, DataKind, SharingSetting, shared_alliance_ids
 from amity.planning.models import JointBusinessPlan, Milestone
 from tests.api.helpers import get
 from tests.planning.factories import MilestoneFactory, PlanFactory
@@ -256,3 +256,25 @@ def test_reminder_e_mails_to_a_partner_follow_the_sharing(milestone, alliance, p
     assert reminders_send(today=date(2026, 6, 29)) == 1
     (message,) = [m for m in mail.outbox if partner.email in m.to]
     assert "Connector GA" in message.body
+
+
+def test_kind_filter_agrees_with_the_visibility_rule_in_two_queries(
+    alliance, partner_org, manager, django_assert_num_queries
+):
+    """The agenda's fast check gives the same answer as ``shared_alliance_ids`` for every kind,
+    with settings off the default, and for an alliance the partner is no party to."""
+    from tests import factories as f
+
+    other = f.AllianceFactory()
+    sharing.set_sharing(
+        alliance=alliance,
+        changes=[(partner_org.pk, "roadmap", False), (partner_org.pk, "revenue", True)],
+        user=manager,
+    )
+    with django_assert_num_queries(2):
+        sees = sharing.kind_filter(partner_org.pk)
+    for kind in DataKind.values:
+        ids = set(shared_alliance_ids(partner_org.pk, kind).values_list("alliance_id", flat=True))
+        for a in (alliance, other):
+            assert sees(a.pk, kind) == (a.pk in ids), (a, kind)
+    assert sees(alliance.pk, "mdf") and sees(alliance.pk, "agreements")  # not a kind; documents

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
@@ -41,6 +41,7 @@ from amity.core.api import (
     partial,
     renamed_fields,
 )
+from amity.core.permissions import require_internal
 from amity.core.roles import INTERNAL_ROLES
 from amity.partners.models import Contact, Organization
 
@@ -77,11 +78,6 @@ COMMITMENT_FIELDS = {
 
 def _reporting_currency() -> str:
     return settings.AMITY_REPORTING_CURRENCY
-
-
-def _internal_only(user: Any) -> None:
-    if not selectors.is_internal(user):
-        raise Http404
 
 
 class AllianceRef(Schema):
@@ -348,7 +344,7 @@ def agreement_status(request: HttpRequest, agreement_id: int, payload: Agreement
 def agreement_history(request: HttpRequest, agreement_id: int, limit: int = Query(100, ge=1, le=500)):
     """Every recorded change: status moves, renewals (with the reason), documents (internal users)."""
     user = acting_user(request)
-    _internal_only(user)
+    require_internal(user, hide=True)
     return selectors.agreement_history(_agreement(user, agreement_id), limit=limit)
 
 
@@ -775,7 +771,7 @@ def commitment_status(request: HttpRequest, commitment_id: int, payload: Commitm
 )
 def commitment_history(request: HttpRequest, commitment_id: int, limit: int = Query(100, ge=1, le=500)):
     user = acting_user(request)
-    _internal_only(user)
+    require_internal(user, hide=True)
     return selectors.commitment_history(_commitment(user, commitment_id), limit=limit)
 
 

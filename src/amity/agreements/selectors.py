@@ -46,8 +46,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from amity.alliances.models import Alliance, AllianceParty, PartyRole
-from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import is_internal
 from amity.partners.models import Organization
 
 from .models import (
@@ -69,10 +68,6 @@ CENT = Decimal("0.01")
 DUE_SOON_DAYS = 30
 #: How far ahead the agreements list looks for renewals and notice deadlines.
 RENEWAL_HORIZON_DAYS = 90
-
-
-def is_internal(user: Any) -> bool:
-    return user_role(user) in INTERNAL_ROLES
 
 
 def today() -> date:

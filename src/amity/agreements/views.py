@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from amity.alliances import selectors as alliance_selectors
 from amity.alliances.views import alliance_header_context
 from amity.core.export import csv_response
-from amity.core.permissions import can
+from amity.core.permissions import can, is_internal
 from amity.core.services import ConflictError, validation_messages
 from amity.core.views import Column, ObjectEditView, ObjectListView
 
@@ -66,7 +66,7 @@ def alliance_agreements(request: HttpRequest, pk: int) -> HttpResponse:
     """The Agreements tab: status, dates, notice deadlines (highlighted when near or passed)."""
     alliance = alliance_selectors.alliance_detail(user=request.user, pk=pk)
     ctx = alliance_header_context(request, alliance, tab="agreements")
-    show_archived = request.GET.get("archived") == "1" and selectors.is_internal(request.user)
+    show_archived = request.GET.get("archived") == "1" and is_internal(request.user)
     agreements = selectors.alliance_agreements(
         user=request.user, alliance=alliance, include_archived=show_archived
     )
@@ -439,7 +439,7 @@ def _agreement_context(
                 .filter(agreement=agreement)
                 .order_by("due_date", "pk")
             ),
-            "history": selectors.agreement_history(agreement) if selectors.is_internal(request.user) else [],
+            "history": selectors.agreement_history(agreement) if is_internal(request.user) else [],
             "reminder_days": _reminder_days(),
         }
     )
@@ -634,9 +634,7 @@ def _commitment_context(
             "can_renegotiate": CommitmentStatus.RENEGOTIATED in moves,
             "status_form": status_form or CommitmentStatusForm(user=request.user),
             "chain": chain,
-            "history": selectors.commitment_history(commitment)
-            if selectors.is_internal(request.user)
-            else [],
+            "history": selectors.commitment_history(commitment) if is_internal(request.user) else [],
         }
     )
     return ctx

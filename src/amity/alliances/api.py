@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -39,6 +39,7 @@ from amity.core.api import (
     partial,
     renamed_fields,
 )
+from amity.core.permissions import is_internal, require_internal
 from amity.core.services import model_archive, model_create, model_restore, model_update
 from amity.partners.models import Contact, Organization
 
@@ -60,12 +61,6 @@ from .models import (
 router = Router()
 
 ALLIANCE_FIELDS = {"owner": "owner_id", "tier": "tier_id", "objectives": "objective_ids"}
-
-
-def _internal_only(user: Any) -> None:
-    """Reviews and gate checklists are internal: for anyone else they do not exist."""
-    if not selectors.is_internal(user):
-        raise Http404
 
 
 # --- shared references --------------------------------------------------------------------
@@ -318,14 +313,14 @@ class AllianceOut(Schema):
 
     @staticmethod
     def resolve_objectives(obj: Alliance, context: dict[str, Any]) -> list[CorporateObjective]:
-        if not selectors.is_internal(acting_user(context["request"])):
+        if not is_internal(acting_user(context["request"])):
             return []
         return list(obj.objectives.all())
 
     @staticmethod
     def resolve_latest_review(obj: Alliance, context: dict[str, Any]) -> dict[str, Any] | None:
         user = acting_user(context["request"])
-        if not selectors.is_internal(user):
+        if not is_internal(user):
             return None
         if hasattr(obj, "review_classification"):  # a list row annotated by with_latest_review
             if obj.review_id is None:
@@ -735,7 +730,7 @@ class GateBlockedOut(InvalidOut):
 def transition_options(request: HttpRequest, alliance_id: int):
     """The stages the alliance may move to, each with its gate checklist evaluated now."""
     user = acting_user(request)
-    _internal_only(user)
+    require_internal(user, hide=True)
     alliance = get_visible(Alliance, user, alliance_id)
     allowed = []
     for stage in services.allowed_transitions(alliance):
@@ -761,7 +756,7 @@ def transition_options(request: HttpRequest, alliance_id: int):
 def transition_make(request: HttpRequest, alliance_id: int, payload: TransitionIn):
     """Move the alliance to another stage; an unmet gate answers 422 with the checklist."""
     user = acting_user(request)
-    _internal_only(user)
+    require_internal(user, hide=True)
     alliance = get_visible(Alliance, user, alliance_id)
     try:
         return services.alliance_transition(
@@ -871,7 +866,7 @@ class ReviewIn(InputSchema):
 
 
 def _reviews(user: Any, alliance: Alliance) -> QuerySet:
-    _internal_only(user)
+    require_internal(user, hide=True)
     return (
         StrategicReview.objects.visible_to(user)
         .filter(alliance=alliance)
@@ -899,14 +894,14 @@ def review_list(request: HttpRequest, alliance_id: int, filters: Query[ArchivedF
 )
 def review_create(request: HttpRequest, alliance_id: int, payload: ReviewIn):
     user = acting_user(request)
-    _internal_only(user)
+    require_internal(user, hide=True)
     alliance = get_visible(Alliance, user, alliance_id)
     review = services.review_record(alliance=alliance, user=user, data=payload.dict(exclude_unset=True))
     return Status(201, _reviews(user, alliance).get(pk=review.pk))
 
 
 def _review(user: Any, alliance_id: int, review_id: int) -> StrategicReview:
-    _internal_only(user)
+    require_internal(user, hide=True)
     alliance = get_visible(Alliance, user, alliance_id)
     return get_visible(StrategicReview, user, review_id, _reviews(user, alliance))
 
@@ -1034,7 +1029,7 @@ def portfolio_summary(request: HttpRequest):
 def portfolio_strategic_review(request: HttpRequest):
     """The portfolio ranked by strategic review, tier fit and candidates (internal users only)."""
     user = acting_user(request)
-    if not selectors.is_internal(user):
+    if not is_internal(user):
         raise PermissionDenied("The portfolio strategic review is for internal users only.")
     return selectors.strategic_review_ranking(user=user)
 

@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from amity.core.api import READ_ERRORS, WRITE_ERRORS, Id, InputSchema, acting_user, get_visible
+from amity.core.permissions import is_internal
 
-from . import selectors, sharing
+from . import sharing
 from .api import router
 from .models import Alliance, DataKind
 
@@ -44,7 +45,7 @@ class SharingIn(InputSchema):
 
 def _out(alliance: Alliance, user) -> dict:
     rows = sharing.matrix(alliance)
-    if not selectors.is_internal(user):
+    if not is_internal(user):
         rows = [r for r in rows if r.organization.pk == user.organization_id]
     return {
         "alliance_id": alliance.pk,

@@ -9,17 +9,20 @@ Registered on the router of ``alliances.api`` (imported at its end). The writes 
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from amity.core.api import READ_ERRORS, WRITE_ERRORS, InputSchema, Page, Text, acting_user, get_visible
+from amity.core.permissions import require_internal
 
 from . import selectors, tiering
 from .api import TierRef, router
 from .models import Alliance, ProposalStatus, TierChange, TierProposal, TierReview
+
+#: Why anyone but our own people is refused here.
+INTERNAL = "Re-tier reviews are for internal users only."
 
 TAGS = ["tiers"]
 
@@ -129,11 +132,6 @@ class TierDecisionIn(InputSchema):
     note: Text = Field("", max_length=500, description="Why; needed to reject.")
 
 
-def _internal(user: Any) -> None:
-    if not selectors.is_internal(user):
-        raise PermissionDenied("Re-tier reviews are for internal users only.")
-
-
 @router.get("/tier-reviews", response={200: list[TierReviewOut], **READ_ERRORS}, tags=TAGS)
 @paginate(Page)
 def tier_review_list(request: HttpRequest):
@@ -145,7 +143,7 @@ def tier_review_list(request: HttpRequest):
 def tier_review_run(request: HttpRequest, payload: TierReviewIn):
     """Run the tier rules for every active alliance now and propose the changes."""
     user = acting_user(request)
-    _internal(user)
+    require_internal(user, INTERNAL)
     on = payload.on or timezone.localdate()
     return Status(201, tiering.run_review(on=on, user=user))
 
@@ -190,5 +188,5 @@ def alliance_tier_changes(request: HttpRequest, alliance_id: int):
     """The alliance's tier history, each change with the rule (or reason) that justified it."""
     user = acting_user(request)
     alliance = get_visible(Alliance, user, alliance_id)
-    _internal(user)
+    require_internal(user, INTERNAL)
     return list(selectors.tier_history(alliance, user))

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from amity.core.filters import StyledFilterSet
+from amity.core.permissions import is_internal
 from amity.core.roles import EDITORS
 
 from .models import Alliance, AllianceParty, AllianceType, Classification, PartyRole, Stage, Tier
-from .selectors import is_internal
 
 NOT_REVIEWED = "none"
 

@@ -9,8 +9,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import is_internal
 from amity.partners.models import Organization
 
 from .models import (
@@ -28,10 +27,6 @@ from .models import (
     StrategicReview,
     Tier,
 )
-
-
-def is_internal(user: Any) -> bool:
-    return user_role(user) in INTERNAL_ROLES
 
 
 def _latest_review() -> QuerySet:

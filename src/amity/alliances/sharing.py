@@ -25,6 +25,7 @@ from .models import (
     PartyRole,
     SharingSetting,
     shared_alliance_ids,
+    visible_alliance_ids,
 )
 
 #: Short names for sentences ("sees the plan, the roadmap and …").
@@ -152,20 +153,28 @@ AGENDA_KINDS = {"agreements": DataKind.DOCUMENTS}
 
 
 def kind_filter(organization_id: int | None) -> Callable[[int, str], bool]:
-    """``sees(alliance_id, kind)`` for one partner organization, from a query per kind - for
-    lists of items from many alliances (agenda, calendar feeds, reminders, activity).
-    ``None`` (our own people) sees everything. A kind that is not a ``DataKind`` (MDF, say)
-    is left to the rows' own visibility."""
+    """``sees(alliance_id, kind)`` for one partner organization, from two queries (its alliances,
+    its settings) - for lists of items from many alliances (agenda, calendar feeds, reminders,
+    activity). The same answer as ``shared_alliance_ids`` per kind. ``None`` (our own people)
+    sees everything. A kind that is not a ``DataKind`` (MDF, say) is left to the rows' own
+    visibility."""
     if organization_id is None:
         return lambda alliance_id, kind: True
-    shared = {
-        kind: set(shared_alliance_ids(organization_id, kind).values_list("alliance_id", flat=True))
-        for kind in DataKind.values
+    parties = set(visible_alliance_ids(organization_id).values_list("alliance_id", flat=True))
+    settings_of = {
+        (alliance_id, kind): shared
+        for alliance_id, kind, shared in SharingSetting.objects.filter(
+            organization_id=organization_id
+        ).values_list("alliance_id", "kind", "shared")
     }
 
     def sees_kind(alliance_id: int, kind: str) -> bool:
         kind = AGENDA_KINDS.get(kind, kind)
-        return alliance_id in shared[kind] if kind in shared else True
+        if kind not in DataKind.values:
+            return True
+        if alliance_id not in parties:
+            return False
+        return settings_of.get((alliance_id, kind), SHARED_BY_DEFAULT[DataKind(kind)])
 
     return sees_kind
 

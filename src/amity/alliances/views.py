@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from amity.core.export import csv_response
-from amity.core.permissions import can, get_visible_or_404
+from amity.core.permissions import can, get_visible_or_404, is_internal
 from amity.core.roles import Role
 from amity.core.services import ConflictError, validation_messages
 from amity.core.views import Column, ObjectArchiveView, ObjectEditView, ObjectListView
@@ -76,7 +76,7 @@ class AllianceListView(ObjectListView):
 
     def get_columns(self, request: HttpRequest) -> list[Column]:
         # Partners never get the classification column.
-        return self.base_columns + (self.internal_columns if selectors.is_internal(request.user) else [])
+        return self.base_columns + (self.internal_columns if is_internal(request.user) else [])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = selectors.alliance_list(user=request.user, include_archived=request.GET.get("archived") == "1")
@@ -95,7 +95,7 @@ class AllianceListView(ObjectListView):
         )
 
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
-        if selectors.is_internal(request.user):
+        if is_internal(request.user):
             lead = "Every alliance of the portfolio with its partners, tier, life-cycle stage and latest classification."
         else:
             lead = "The alliances your organization takes part in."
@@ -294,7 +294,7 @@ def alliance_header_context(request: HttpRequest, alliance: Alliance, *, tab: st
     Other apps' tab views call this with an alliance from ``selectors.alliance_detail``.
     """
     user = request.user
-    internal = selectors.is_internal(user)
+    internal = is_internal(user)
     archived = alliance.archived_at is not None
     can_change = can(user, "change", alliance)
     parties = list(alliance.active_parties)
@@ -579,7 +579,7 @@ def alliance_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def alliance_apply_tier(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the tier the latest strategic review recommends."""
-    if not selectors.is_internal(request.user):
+    if not is_internal(request.user):
         raise Http404
     alliance = get_visible_or_404(Alliance, request.user, pk=pk)
     try:
@@ -600,7 +600,7 @@ CARRY_OVER = [f for f in ReviewForm._meta.fields if f not in ("review_date", "no
 @login_required
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Score the five criteria, the six activities and the commitment signals."""
-    if not selectors.is_internal(request.user):
+    if not is_internal(request.user):
         raise Http404  # partners never learn that strategic reviews exist
     alliance = selectors.alliance_detail(user=request.user, pk=pk)
     if not can(request.user, "create", StrategicReview):

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 
 from amity.core.export import csv_response
+from amity.core.permissions import is_internal, require_internal
 from amity.core.templatetags.amity import money
 from amity.notifications import selectors as agenda_selectors
 
@@ -68,11 +69,6 @@ STAGE_GUIDE = {
 }
 
 OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "is", "!=": "is not", "in": "is one of"}
-
-
-def _internal_or_404(request: HttpRequest) -> None:
-    if not selectors.is_internal(request.user):
-        raise Http404("No such page.")
 
 
 def _as_float(value: Any) -> float:
@@ -147,7 +143,7 @@ def dashboard(*, user: Any) -> dict[str, Any]:
         # "Due this week" and "Overdue": the agenda of every app, for what the user may see.
         "agenda": agenda_selectors.dashboard_agenda(user=user),
     }
-    if not selectors.is_internal(user):
+    if not is_internal(user):
         alliances = list(selectors.alliance_list(user=user).order_by("name"))
         for a in alliances:
             a.other_parties = [
@@ -366,7 +362,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def strategic_review(request: HttpRequest) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     context = review_page(user=request.user)
     if request.GET.get("export") == "csv":
         return csv_response("strategic-review.csv", RANKING_HEADER, ranking_csv_rows(context["rows"]))
@@ -375,14 +371,14 @@ def strategic_review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def objective_coverage(request: HttpRequest) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     context = coverage_page(user=request.user)
     return render(request, "alliances/objective_coverage.html", {"title": "Corporate objectives", **context})
 
 
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     context = rules_page(user=request.user)
     return render(request, "alliances/rules.html", {"title": "Tiers & rules", **context})
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from amity.core.permissions import can
+from amity.core.permissions import can, is_internal
 from amity.core.services import validation_messages
 
 from . import selectors, sharing
@@ -40,7 +40,7 @@ def _context(request: HttpRequest, alliance: Any) -> dict[str, Any]:
 
 @login_required
 def alliance_sharing(request: HttpRequest, pk: int) -> HttpResponse:
-    if not selectors.is_internal(request.user):
+    if not is_internal(request.user):
         raise Http404
     alliance = selectors.alliance_detail(user=request.user, pk=pk)
     if not can(request.user, "change", alliance) or alliance.archived_at is not None:

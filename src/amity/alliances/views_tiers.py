@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from amity.core.permissions import can, get_visible_or_404
+from amity.core.permissions import can, get_visible_or_404, require_internal
 from amity.core.services import validation_messages
 
-from . import rules, selectors, tiering
+from . import rules, tiering
 from .models import ProposalStatus, RuleKind, TierProposal, TierReview
 from .views_portfolio import clause_words
 
@@ -32,11 +32,6 @@ SECTIONS = [
     (ProposalStatus.NO_CHANGE, "Keeps its tier", "The rules recommend the tier the alliance has."),
     (ProposalStatus.NOT_EVALUATED, "Not evaluated", "Alliances before launch, or without a strategic review (the tier rules start from its criteria)."),
 ]  # fmt: skip
-
-
-def _internal_or_404(request: HttpRequest) -> None:
-    if not selectors.is_internal(request.user):
-        raise Http404
 
 
 def _tier_rules(explanation: dict[str, Any], current_tier: str | None) -> list[dict[str, Any]]:
@@ -136,14 +131,14 @@ def _page(request: HttpRequest, review: TierReview | None) -> HttpResponse:
 
 @login_required
 def tier_reviews(request: HttpRequest) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     latest = TierReview.objects.visible_to(request.user).active().order_by("-run_on", "-pk").first()
     return _page(request, latest)
 
 
 @login_required
 def tier_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     return _page(request, get_visible_or_404(TierReview, request.user, pk=pk))
 
 
@@ -154,7 +149,7 @@ def _error(exc: ValidationError) -> str:
 @login_required
 @require_POST
 def tier_review_run(request: HttpRequest) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     try:
         review = tiering.run_review(user=request.user)
     except PermissionDenied:
@@ -165,7 +160,7 @@ def tier_review_run(request: HttpRequest) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    _internal_or_404(request)
+    require_internal(request.user, hide=True)
     proposal = get_visible_or_404(TierProposal, request.user, pk=pk)
     note = request.POST.get("note", "")
     try:

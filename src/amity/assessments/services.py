@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from amity.core.models import user_role
-from amity.core.roles import EDITORS, INTERNAL_ROLES, Role
+from amity.core.permissions import is_editor
+from amity.core.roles import INTERNAL_ROLES, Role
 from amity.core.services import model_update, require, set_history_user
 from amity.partners.models import Organization
 
@@ -152,7 +153,7 @@ def response_save(
 
 
 def assessment_close(*, assessment: Assessment, user: Any) -> Assessment:
-    if user_role(user) not in EDITORS:
+    if not is_editor(user):
         raise PermissionDenied("Only alliance managers and admins may close an assessment.")
     return model_update(instance=assessment, data={"status": AssessmentStatus.CLOSED}, user=user)[0]
 
@@ -165,7 +166,7 @@ def gaps_to_actions(
 
     from . import scoring
 
-    if user_role(user) not in EDITORS:
+    if not is_editor(user):
         raise PermissionDenied("Only alliance managers and admins may create action items.")
     if owner is None:
         raise ValidationError({"owner": "Choose who owns the action items."})

@@ -3,8 +3,6 @@ both sides' scores and the perception gap, the answer form, the portfolio list, 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,18 +14,12 @@ from django.views.decorators.http import require_POST
 from amity.alliances.selectors import alliance_detail
 from amity.alliances.views import alliance_header_context
 from amity.core.forms import VisibleForm
-from amity.core.models import user_role
-from amity.core.permissions import get_visible_or_404
-from amity.core.roles import EDITORS
+from amity.core.permissions import get_visible_or_404, is_editor
 from amity.core.views import Column, ObjectListView, _errors_to_form
 from amity.partners.models import Contact
 
 from . import indicators, scoring, services
 from .models import Answer, Assessment, Instrument, ItemType, Response, Side
-
-
-def _editor(user: Any) -> bool:
-    return user_role(user) in EDITORS
 
 
 class WaveForm(VisibleForm):
@@ -82,7 +74,7 @@ def alliance_assessments(request: HttpRequest, pk: int, *, form: WaveForm | None
         {
             "rows": rows,
             "trends": trends,
-            "editor": _editor(request.user),
+            "editor": is_editor(request.user),
             "form": form or WaveForm(user=request.user),
         }
     )
@@ -93,7 +85,7 @@ def alliance_assessments(request: HttpRequest, pk: int, *, form: WaveForm | None
 @require_POST
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = alliance_detail(user=request.user, pk=pk)
-    if not _editor(request.user):
+    if not is_editor(request.user):
         raise PermissionDenied
     form = WaveForm(request.POST, user=request.user)
     if form.is_valid():
@@ -126,7 +118,7 @@ def assessment_detail(
         may_answer = assessment.status == "open"
     except PermissionDenied:
         may_answer = False
-    editor = _editor(user)
+    editor = is_editor(user)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -164,7 +156,7 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         return redirect(assessment)
     if action != "actions":
         raise PermissionDenied
-    if not _editor(user):
+    if not is_editor(user):
         raise PermissionDenied
     result = scoring.score(assessment)
     form = ActionForm(request.POST, user=user, alliance=assessment.alliance, gaps=result.largest_gaps)

@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from amity.alliances.models import Alliance, DataKind, Stage, StageChange, TierChange
 from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import is_internal
 
 #: How far back the feed pages (items); deeper history is on each alliance's History tab.
 MAX_OFFSET = 1000
@@ -76,7 +76,7 @@ def _visible_alliances(user: Any) -> Any:
 
 
 def _stages(user: Any, alliance_id: int | None, n: int) -> list[Activity]:
-    internal = user_role(user) in INTERNAL_ROLES
+    internal = is_internal(user)
     qs = StageChange.objects.filter(alliance_id__in=_visible_alliances(user))
     if alliance_id:
         qs = qs.filter(alliance_id=alliance_id)
@@ -113,7 +113,7 @@ def _stages(user: Any, alliance_id: int | None, n: int) -> list[Activity]:
 
 
 def _tiers(user: Any, alliance_id: int | None, n: int) -> list[Activity]:
-    if user_role(user) not in INTERNAL_ROLES:
+    if not is_internal(user):
         return []  # tiers are our classification of partners: never shown to a partner
     qs = TierChange.objects.all()
     if alliance_id:
@@ -294,7 +294,7 @@ def _comments(user: Any, alliance_id: int | None, n: int) -> list[Activity]:
 def _applications(user: Any, alliance_id: int | None, n: int) -> list[Activity]:
     from amity.partners.models_applications import PartnerApplication
 
-    if alliance_id or user_role(user) not in INTERNAL_ROLES:
+    if alliance_id or not is_internal(user):
         return []
     qs = PartnerApplication.objects.visible_to(user).active().order_by("-created_at", "-id")[:n]
     return [

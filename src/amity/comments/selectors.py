@@ -10,8 +10,8 @@ from django.http import Http404
 
 from amity.alliances import sharing
 from amity.core.models import user_role
-from amity.core.permissions import can
-from amity.core.roles import INTERNAL_ROLES, Role
+from amity.core.permissions import can, is_internal
+from amity.core.roles import Role
 from amity.partners.models import Organization
 
 from . import mentions
@@ -75,7 +75,7 @@ def mention_views(comment: Comment, reader: Any) -> dict[str, MentionView]:
     """How each mention of ``comment`` reads for ``reader``. Our people learn why someone was not
     notified; a partner author learns only that nobody of that name who can see this was found
     (a partner user need not learn which users exist elsewhere); other partner readers, nothing."""
-    internal = user_role(reader) in INTERNAL_ROLES
+    internal = is_internal(reader)
     author = comment.author_id == getattr(reader, "pk", None)
     views = {}
     for m in comment.mentions.all():

@@ -4,10 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
 from .models import user_role
+from .roles import EDITORS, INTERNAL_ROLES
+
+
+def is_internal(user: Any) -> bool:
+    """Our own people (admin, manager, executive, sales) - not partner users, not anonymous."""
+    return user_role(user) in INTERNAL_ROLES
+
+
+def is_editor(user: Any) -> bool:
+    """Admins and alliance managers: those who change the portfolio's shared settings."""
+    return user_role(user) in EDITORS
+
+
+def require_internal(user: Any, message: str = "", *, hide: bool = False) -> None:
+    """Stop anyone but our own people: ``PermissionDenied(message)``, or a 404 with ``hide``
+    for things whose very existence is internal (reviews, the portfolio pages)."""
+    if not is_internal(user):
+        if hide:
+            raise Http404(message or "No such page.")
+        raise PermissionDenied(message or "This is for internal users only.")
+
+
+def require_editor(user: Any, what: str) -> None:
+    """Stop anyone but admins and alliance managers, saying what they may not do."""
+    if not is_editor(user):
+        raise PermissionDenied(f"Only alliance managers and admins may {what}.")
 
 
 def can(user: Any, action: str, target: type[models.Model] | models.Model) -> bool:

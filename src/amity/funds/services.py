@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from amity.core import periods
 from amity.core.models import user_role
-from amity.core.roles import EDITORS, Role
+from amity.core.permissions import require_editor
+from amity.core.roles import Role
 from amity.core.services import model_create, model_update, require, set_history_user
 
 from .models import (
@@ -70,11 +71,6 @@ def _money(value: Any, field: str, *, allow_zero: bool = False) -> Decimal:
     if amount >= Decimal("1e12"):
         raise ValidationError({field: "The amount is too large."})
     return amount
-
-
-def _require_editor(user: Any, what: str) -> None:
-    if user_role(user) not in EDITORS:
-        raise PermissionDenied(f"Only alliance managers and admins may {what}.")
 
 
 def _require_own(user: Any, budget: Budget) -> None:
@@ -174,7 +170,7 @@ def budget_allocate(
     note: str = "",
 ) -> Budget:
     """A new budget for a partner and fiscal year with its first allocation entry."""
-    _require_editor(user, "allocate funds")
+    require_editor(user, "allocate funds")
     require(user, "create", Budget)
     amount = _money(amount, "amount")
     errors: dict[str, list[str]] = {}
@@ -210,7 +206,7 @@ def budget_allocate(
 
 
 def budget_top_up(*, budget: Budget, amount: Any, user: Any, note: str = "") -> LedgerEntry:
-    _require_editor(user, "top up budgets")
+    require_editor(user, "top up budgets")
     if budget.archived_at is not None:
         raise ValidationError({"amount": "This budget is archived."})
     if budget.is_expired_on(_today()):
@@ -346,7 +342,7 @@ def request_submit(*, request: FundRequest, user: Any) -> FundRequest:
 
 def request_approve(*, request: FundRequest, user: Any, amount: Any = None, reason: str = "") -> FundRequest:
     """Approve in full, or partially with a lower ``amount`` and a reason; commits the amount."""
-    _require_editor(user, "decide fund requests")
+    require_editor(user, "decide fund requests")
     reason = (reason or "").strip()
     with transaction.atomic():
         # Lock the budget first (the same order everywhere), then the request.
@@ -387,7 +383,7 @@ def request_approve(*, request: FundRequest, user: Any, amount: Any = None, reas
 
 
 def request_reject(*, request: FundRequest, user: Any, reason: str) -> FundRequest:
-    _require_editor(user, "decide fund requests")
+    require_editor(user, "decide fund requests")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"decision_reason": "Give the reason for the rejection."})
@@ -426,7 +422,7 @@ def request_cancel(*, request: FundRequest, user: Any) -> FundRequest:
         Budget.objects.select_for_update().get(pk=request.budget_id)
         current = _locked_request(request)
         if current.status in FUNDED:
-            _require_editor(user, "cancel approved requests")
+            require_editor(user, "cancel approved requests")
             _release_rest(current, user, f"Cancelled: {current.activity}"[:300])
         elif current.status not in (RequestStatus.DRAFT, RequestStatus.SUBMITTED):
             raise ValidationError(
@@ -439,7 +435,7 @@ def request_cancel(*, request: FundRequest, user: Any) -> FundRequest:
 
 def request_complete(*, request: FundRequest, user: Any) -> FundRequest:
     """Close a funded request: what was approved but not claimed goes back to available."""
-    _require_editor(user, "complete fund requests")
+    require_editor(user, "complete fund requests")
     with transaction.atomic():
         Budget.objects.select_for_update().get(pk=request.budget_id)
         current = _locked_request(request)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from amity.agreements.services import _clean_name, _sha256, sniff_type
 from amity.core import events
+from amity.core.permissions import require_editor
 from amity.core.services import model_create, model_update, require, set_history_user
 
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
 from .services import (
     _actor,
     _money,
-    _require_editor,
     _require_own,
     _save,
     claim_deadline,
@@ -153,7 +153,7 @@ def _locked_claim(claim: Claim) -> Claim:
 
 def claim_approve(*, claim: Claim, user: Any, reason: str = "") -> Claim:
     """Accept the proof: the amount moves from committed to claimed on the budget."""
-    _require_editor(user, "review claims")
+    require_editor(user, "review claims")
     with transaction.atomic():
         Budget.objects.select_for_update().get(pk=claim.request.budget_id)
         current = _locked_claim(claim)
@@ -177,7 +177,7 @@ def claim_approve(*, claim: Claim, user: Any, reason: str = "") -> Claim:
 
 
 def claim_reject(*, claim: Claim, user: Any, reason: str) -> Claim:
-    _require_editor(user, "review claims")
+    require_editor(user, "review claims")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"review_reason": "Give the reason for the rejection."})
@@ -195,7 +195,7 @@ def claim_reject(*, claim: Claim, user: Any, reason: str) -> Claim:
 
 def claim_pay(*, claim: Claim, paid_on: date, reference: str, user: Any, amount: Any = None) -> Payment:
     """Pay an approved claim in full: a Payment and a ``pay`` entry (claimed → paid)."""
-    _require_editor(user, "pay claims")
+    require_editor(user, "pay claims")
     reference = (reference or "").strip()
     errors: dict[str, list[str]] = {}
     if not reference:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from amity.core import periods
+from amity.core.permissions import require_editor
 from amity.core.services import model_create, model_update, require, set_history_user
 
 from . import incentives
@@ -28,7 +29,7 @@ from .models import (
     StatementLine,
     StatementStatus,
 )
-from .services import _actor, _require_editor, _save
+from .services import _actor, _save
 
 
 def plan_create(*, data: dict[str, Any], user: Any) -> IncentivePlan:
@@ -103,7 +104,7 @@ def statement_generate(
 
     With ``skip_empty``, a payee who earned nothing gets no new statement (returns None); the
     deals that earned nothing are on the exceptions list either way."""
-    _require_editor(user, "compute incentive statements")
+    require_editor(user, "compute incentive statements")
     require(user, "create", Statement)
     period = _period(day)
     is_partner = plan.audience == Audience.PARTNER
@@ -169,7 +170,7 @@ def statement_generate(
 def statements_generate(*, day: date, user: Any, audience: str | None = None) -> list[Statement]:
     """Draft statements of every enrolled payee of every active plan for the quarter of ``day``
     who earned something or already has a draft (approved and paid ones are left as they are)."""
-    _require_editor(user, "compute incentive statements")
+    require_editor(user, "compute incentive statements")
     period = _period(day)
     plans = IncentivePlan.objects.filter(archived_at__isnull=True, active=True).prefetch_related("rules")
     if audience:
@@ -196,7 +197,7 @@ def _locked(statement: Statement) -> Statement:
 
 
 def statement_approve(*, statement: Statement, user: Any, expected_version: int | None = None) -> Statement:
-    _require_editor(user, "approve incentive statements")
+    require_editor(user, "approve incentive statements")
     with transaction.atomic():
         current = _locked(statement)
         if expected_version is not None and current.version != expected_version:
@@ -211,7 +212,7 @@ def statement_approve(*, statement: Statement, user: Any, expected_version: int 
 
 
 def statement_pay(*, statement: Statement, paid_on: Any, reference: str, user: Any) -> Statement:
-    _require_editor(user, "record incentive payments")
+    require_editor(user, "record incentive payments")
     reference = (reference or "").strip()
     errors: dict[str, str] = {}
     if not reference:

@@ -19,9 +19,7 @@ from django.views.decorators.http import require_POST
 
 from amity.alliances.selectors import alliance_detail
 from amity.alliances.views import alliance_header_context
-from amity.core.models import user_role
-from amity.core.permissions import can, get_visible_or_404
-from amity.core.roles import EDITORS, INTERNAL_ROLES
+from amity.core.permissions import can, get_visible_or_404, is_editor, is_internal
 from amity.core.views import Column, _errors_to_form
 from amity.pipeline.views import ExportListView
 
@@ -29,10 +27,6 @@ from . import roi, selectors, services
 from .filters import RequestFilterSet
 from .forms import BudgetForm, DecisionForm, RenewForm, RequestForm, TopUpForm
 from .models import Budget, Claim, FundRequest, RequestStatus
-
-
-def _editor(user: Any) -> bool:
-    return user_role(user) in EDITORS
 
 
 def _remap(exc: ValidationError, mapping: dict[str, str]) -> ValidationError:
@@ -87,9 +81,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "burndown": burndown,
             "roi_rows": roi_rows,
             "roi_chart": roi.roi_chart(roi_rows),
-            "can_allocate": _editor(user),
+            "can_allocate": is_editor(user),
             "can_request": can(user, "create", FundRequest),
-            "internal": user_role(user) in INTERNAL_ROLES,
+            "internal": is_internal(user),
         },
     )
 
@@ -152,7 +146,7 @@ def budget_detail(request: HttpRequest, pk: int, *, forms: dict | None = None) -
             "entries": entries,
             "requests": selectors.budget_detail_requests(user=user, budget=budget),
             "burndown": selectors.burndown(entries, until=min(timezone.localdate(), budget.expiry_date)),
-            "editor": _editor(user),
+            "editor": is_editor(user),
             "can_request": can(user, "create", FundRequest)
             and not budget.is_expired_on(timezone.localdate()),
             "top_up_form": forms.get("top_up") or TopUpForm(user=user),
@@ -165,7 +159,7 @@ def budget_detail(request: HttpRequest, pk: int, *, forms: dict | None = None) -
 
 @login_required
 def budget_create(request: HttpRequest) -> HttpResponse:
-    if not _editor(request.user):
+    if not is_editor(request.user):
         raise PermissionDenied
     form = BudgetForm(
         request.POST or None, user=request.user, initial={"fiscal_year": timezone.localdate().year}
@@ -307,10 +301,8 @@ def request_detail(
 ) -> HttpResponse:
     user = request.user
     fund_request = _request_for_detail(user, pk)
-    editor = _editor(user)
-    own = user_role(user) in EDITORS or fund_request.budget.organization_id == getattr(
-        user, "organization_id", None
-    )
+    editor = is_editor(user)
+    own = is_editor(user) or fund_request.budget.organization_id == getattr(user, "organization_id", None)
     return render(
         request,
         "funds/request_detail.html",

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from amity.agreements.views import document_response
 from amity.core.models import user_role
-from amity.core.permissions import get_visible_or_404
-from amity.core.roles import ADMINS, EDITORS
+from amity.core.permissions import get_visible_or_404, is_editor
+from amity.core.roles import ADMINS
 from amity.core.views import Column, _errors_to_form
 from amity.pipeline.views import ExportListView
 
@@ -100,7 +100,7 @@ def _claim(user: Any, pk: int) -> Claim:
 def claim_detail(request: HttpRequest, pk: int, *, review_form=None, payment_form=None) -> HttpResponse:
     user = request.user
     claim = _claim(user, pk)
-    editor = user_role(user) in EDITORS
+    editor = is_editor(user)
     return render(
         request,
         "funds/claim_detail.html",

@@ -22,8 +22,8 @@ from amity.core import periods
 from amity.core.export import csv_response
 from amity.core.filters import StyledFilterSet
 from amity.core.models import user_role
-from amity.core.permissions import get_visible_or_404
-from amity.core.roles import EDITORS, INTERNAL_ROLES, Role
+from amity.core.permissions import get_visible_or_404, is_editor, is_internal
+from amity.core.roles import INTERNAL_ROLES, Role
 from amity.core.views import Column, _errors_to_form
 from amity.pipeline.views import ExportListView
 from amity.pipeline.xlsx import xlsx_response
@@ -33,10 +33,6 @@ from . import services_incentives as svc
 from .forms import ComputeForm, EnrollmentForm, PlanForm, RuleForm, StatementPayForm
 from .models import Audience, IncentivePlan, Statement, StatementStatus
 from .views import _money_cell
-
-
-def _editor(user: Any) -> bool:
-    return user_role(user) in EDITORS
 
 
 def _quarter_of(raw: str | None) -> periods.Period:
@@ -112,7 +108,7 @@ class StatementListView(ExportListView):
         return sort, {"period": "period_start", "-period": "-period_start"}.get(order, order)
 
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
-        internal = user_role(request.user) in INTERNAL_ROLES
+        internal = is_internal(request.user)
         return {
             "title": "Incentive statements" if internal else "Fees & rebates",
             "nav_template": "funds/partials/incentives_nav.html",
@@ -125,7 +121,7 @@ class StatementListView(ExportListView):
                 else "Your referral fees and rebates per quarter; every line is one deal."
             ),
             "compute_form": ComputeForm(user=request.user, initial={"day": timezone.localdate()})
-            if _editor(request.user)
+            if is_editor(request.user)
             else None,
         }
 
@@ -206,7 +202,7 @@ def statement_detail(
             return csv_response(f"{name}.csv", LINE_HEADER, rows)
         return xlsx_response(f"{name}.xlsx", LINE_HEADER, rows, title=f"Statement {statement.pk}")
     misses = []
-    if statement.status == StatementStatus.DRAFT and user_role(user) in INTERNAL_ROLES:
+    if statement.status == StatementStatus.DRAFT and is_internal(user):
         misses = incentives.compute(
             plan=statement.plan,
             payee=statement.payee,
@@ -222,7 +218,7 @@ def statement_detail(
             "lines": lines,
             "lines_total": sum((line.amount for line in lines), start=statement.total * 0),
             "misses": misses,
-            "editor": _editor(user),
+            "editor": is_editor(user),
             "pay_form": pay_form or StatementPayForm(user=user, initial={"paid_on": timezone.localdate()}),
             "section": "statements",
         },
@@ -276,7 +272,7 @@ def statement_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     """Every closed-won partner deal of a quarter that earned nothing, and why (internal only)."""
-    if user_role(request.user) not in INTERNAL_ROLES:
+    if not is_internal(request.user):
         raise PermissionDenied
     period = _quarter_of(request.GET.get("quarter"))
     audience = request.GET.get("audience") if request.GET.get("audience") in Audience.values else Audience.REP
@@ -381,7 +377,7 @@ def plan_detail(request: HttpRequest, pk: int, *, rule_form=None, enrollment_for
     for rule in rules:
         rule.text = rule.describe(plan.currency)
     enrollments = plan.enrollments.filter(archived_at__isnull=True).select_related("rep", "organization")
-    if user_role(user) not in INTERNAL_ROLES:
+    if not is_internal(user):
         enrollments = enrollments.filter(organization_id=user.organization_id)
     return render(
         request,
@@ -391,7 +387,7 @@ def plan_detail(request: HttpRequest, pk: int, *, rule_form=None, enrollment_for
             "plan": plan,
             "rules": rules,
             "enrollments": enrollments.order_by("valid_from", "pk"),
-            "editor": _editor(user),
+            "editor": is_editor(user),
             "rule_form": rule_form or RuleForm(user=user),
             "enrollment_form": enrollment_form
             or EnrollmentForm(user=user, plan=plan, initial={"valid_from": plan.valid_from}),
@@ -403,7 +399,7 @@ def plan_detail(request: HttpRequest, pk: int, *, rule_form=None, enrollment_for
 @login_required
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
-    if not _editor(user):
+    if not is_editor(user):
         raise PermissionDenied
     plan = get_visible_or_404(IncentivePlan, user, pk=pk) if pk else None
     form = PlanForm(request.POST or None, instance=plan, user=user)
@@ -436,7 +432,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def plan_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     user = request.user
     plan = get_visible_or_404(IncentivePlan, user, pk=pk)
-    if not _editor(user):
+    if not is_editor(user):
         raise PermissionDenied
     if what == "rules":
         form = RuleForm(request.POST, user=user)
@@ -474,7 +470,7 @@ def plan_item_action(request: HttpRequest, pk: int, what: str, item: int, action
 
     user = request.user
     plan = get_visible_or_404(IncentivePlan, user, pk=pk)
-    if not _editor(user):
+    if not is_editor(user):
         raise PermissionDenied
     try:
         if what == "rules" and action == "archive":

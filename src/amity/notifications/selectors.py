@@ -20,8 +20,7 @@ from amity.alliances import sharing
 from amity.alliances.models import Alliance
 from amity.core import agenda
 from amity.core.agenda import OPEN, AgendaItem
-from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import is_internal
 
 from .ics import absolute_url
 from .kinds import Kind, kind
@@ -63,7 +62,7 @@ def agenda_for(
     if alliance_id is not None:
         ids = ids.filter(pk=alliance_id)
     items = agenda.items(ids, start, end)
-    if user_role(user) not in INTERNAL_ROLES:
+    if not is_internal(user):
         # A partner's agenda (dashboard, calendar feed) holds only the kinds its alliances share.
         sees = sharing.kind_filter(getattr(user, "organization_id", None))
         items = [i for i in items if sees(i.alliance_id, i.data_kind)]

@@ -27,6 +27,7 @@ from amity.alliances.models import Alliance
 from amity.core import agenda
 from amity.core.agenda import OPEN, AgendaItem
 from amity.core.models import user_role
+from amity.core.permissions import is_internal
 from amity.core.roles import INTERNAL_ROLES
 from amity.core.services import require, set_history_user
 
@@ -209,7 +210,7 @@ def reminders_due(*, today: date) -> list[Reminder]:
     partner_alliances = {
         u.pk: set(Alliance.objects.visible_to(u).values_list("pk", flat=True))
         for u in users.values()
-        if user_role(u) not in INTERNAL_ROLES
+        if not is_internal(u)
     }
     kinds = {
         org_id: sharing.kind_filter(org_id)

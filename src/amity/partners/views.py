@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from amity.alliances import selectors as alliance_selectors
 from amity.alliances.models import Alliance, AllianceMember, AllianceParty
-from amity.core.permissions import can
+from amity.core.permissions import can, is_internal
 from amity.core.services import model_create, model_update
 from amity.core.views import (
     Column,
@@ -56,7 +56,7 @@ def organizations_with_alliance_counts(qs: QuerySet, *, user: Any) -> QuerySet:
 
 def organization_page(*, organization: Organization, user: Any) -> dict[str, Any]:
     """The organization's alliances, contacts and (for internal users) history."""
-    internal = alliance_selectors.is_internal(user)
+    internal = is_internal(user)
     alliances = list(alliance_selectors.alliances_of_organization(organization=organization, user=user))
     contacts = list(Contact.objects.visible_to(user).active().filter(organization=organization))
     return {
@@ -72,7 +72,7 @@ def organization_page(*, organization: Organization, user: Any) -> dict[str, Any
 
 def contact_page(*, contact: Contact, user: Any) -> dict[str, Any]:
     """The alliances the contact serves on (visible ones) and, for internal users, the history."""
-    internal = alliance_selectors.is_internal(user)
+    internal = is_internal(user)
     memberships = list(
         AllianceMember.objects.visible_to(user)
         .active()
@@ -116,7 +116,7 @@ class OrganizationListView(ObjectListView):
         return organizations_with_alliance_counts(super().get_queryset(request), user=request.user)
 
     def extra_context(self, request: HttpRequest) -> dict[str, Any]:
-        if alliance_selectors.is_internal(request.user):
+        if is_internal(request.user):
             return {
                 "lead": "Our partners, prospects and consortium members, with the alliances each takes part in.",
                 "secondary_url": reverse("partners:contact_list"),

@@ -11,6 +11,7 @@ organizations it may duplicate, and the verbs start vetting, approve, reject.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -209,86 +210,98 @@ def _decide(request: HttpRequest, pk: int) -> PartnerApplication:
     return application
 
 
-@login_required
-@require_POST
-def application_vet(request: HttpRequest, pk: int) -> HttpResponse:
+def _step(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type,
+    name: str,
+    act: Callable[[PartnerApplication, dict[str, Any]], PartnerApplication],
+    done: Callable[[PartnerApplication], tuple[str, str]],
+) -> HttpResponse:
+    """One decision step: the form, the service call ``act``, then ``done``'s (message, next
+    URL); a bad form, a conflict or the service's errors re-render the page with the form open."""
     application = _decide(request, pk)
-    form = VettingForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
-        started = application.status == ApplicationStatus.SUBMITTED
         try:
-            application = services.application_vet(
-                application=application,
-                user=request.user,
-                notes=form.cleaned_data["notes"],
-                expected_version=form.cleaned_data.get("version"),
-            )
+            application = act(application, form.cleaned_data)
         except ConflictError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             _to_form(form, exc)
         else:
-            messages.success(request, "Vetting started." if started else "Vetting notes saved.")
-            return redirect(application.get_absolute_url())
+            message, url = done(application)
+            messages.success(request, message)
+            return redirect(url)
     application.refresh_from_db()
-    ctx = _detail_context(request, application, vetting_form=form, open_form="vet")
+    ctx = _detail_context(request, application, **{f"{name}_form": form}, open_form=name)
     return render(request, "partners/applications/detail.html", ctx, status=422)
+
+
+@login_required
+@require_POST
+def application_vet(request: HttpRequest, pk: int) -> HttpResponse:
+    started = PartnerApplication.objects.filter(pk=pk, status=ApplicationStatus.SUBMITTED).exists()
+    return _step(
+        request,
+        pk,
+        form_class=VettingForm,
+        name="vetting",
+        act=lambda application, data: services.application_vet(
+            application=application,
+            user=request.user,
+            notes=data["notes"],
+            expected_version=data.get("version"),
+        ),
+        done=lambda application: (
+            "Vetting started." if started else "Vetting notes saved.",
+            application.get_absolute_url(),
+        ),
+    )
 
 
 @login_required
 @require_POST
 def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _decide(request, pk)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            application = services.application_approve(
-                application=application,
-                user=request.user,
-                organization=form.cleaned_data["organization"],
-                alliance_name=form.cleaned_data["alliance_name"],
-                alliance_type=form.cleaned_data["alliance_type"],
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Approved. {application.organization} is in the portfolio with the alliance "
-                f"“{application.alliance}” in the Identify stage, owned by you.",
-            )
-            return redirect(application.alliance.get_absolute_url())
-    application.refresh_from_db()
-    ctx = _detail_context(request, application, approve_form=form, open_form="approve")
-    return render(request, "partners/applications/detail.html", ctx, status=422)
+    return _step(
+        request,
+        pk,
+        form_class=ApproveForm,
+        name="approve",
+        act=lambda application, data: services.application_approve(
+            application=application,
+            user=request.user,
+            organization=data["organization"],
+            alliance_name=data["alliance_name"],
+            alliance_type=data["alliance_type"],
+            expected_version=data.get("version"),
+        ),
+        done=lambda application: (
+            f"Approved. {application.organization} is in the portfolio with the alliance "
+            f"“{application.alliance}” in the Identify stage, owned by you.",
+            application.alliance.get_absolute_url(),
+        ),
+    )
 
 
 @login_required
 @require_POST
 def application_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _decide(request, pk)
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            application = services.application_reject(
-                application=application,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                tell_reason=form.cleaned_data["tell_reason"],
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except ConflictError as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(
-                request, f"Rejected the application of {application.company_name}. The applicant was told."
-            )
-            return redirect(application.get_absolute_url())
-    application.refresh_from_db()
-    ctx = _detail_context(request, application, reject_form=form, open_form="reject")
-    return render(request, "partners/applications/detail.html", ctx, status=422)
+    return _step(
+        request,
+        pk,
+        form_class=RejectForm,
+        name="reject",
+        act=lambda application, data: services.application_reject(
+            application=application,
+            user=request.user,
+            reason=data["reason"],
+            tell_reason=data["tell_reason"],
+            expected_version=data.get("version"),
+        ),
+        done=lambda application: (
+            f"Rejected the application of {application.company_name}. The applicant was told.",
+            application.get_absolute_url(),
+        ),
+    )

@@ -17,8 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from amity.alliances.selectors import is_internal
-from amity.core.permissions import can, get_visible_or_404
+from amity.core.permissions import can, get_visible_or_404, is_internal
 from amity.core.services import model_archive, model_restore
 from amity.core.views import Column, ObjectArchiveView, ObjectEditView, ObjectListView, safe_next
 

@@ -42,6 +42,7 @@ from amity.core.api import (
     partial,
     renamed_fields,
 )
+from amity.core.permissions import is_internal
 from amity.core.roles import INTERNAL_ROLES
 from amity.core.services import model_archive
 from amity.partners.models import Organization
@@ -548,7 +549,7 @@ def _match_prefetch(user: Any) -> Prefetch:
 
 
 def _with_matches(registrations: list[DealRegistration], user: Any) -> list[DealRegistration]:
-    internal = selectors.is_internal(user)
+    internal = is_internal(user)
     for r in registrations:
         r._matches = list(getattr(r, "_match_list", [])) if internal else None
     return registrations

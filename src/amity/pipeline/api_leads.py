@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -30,6 +30,7 @@ from amity.core.api import (
     acting_user,
     get_visible,
 )
+from amity.core.permissions import require_internal
 from amity.core.services import model_create, model_update
 
 from . import selectors_leads as selectors
@@ -191,11 +192,6 @@ def _lead(user: Any, lead_id: int) -> Lead:
     return get_visible(Lead, user, lead_id, _leads(user))
 
 
-def _internal(user: Any) -> None:
-    if not user.is_internal:
-        raise Http404
-
-
 @router.get("/leads", response={200: list[LeadOut], **READ_ERRORS})
 @paginate(Page)
 def lead_list(request: HttpRequest, filters: Query[LeadFilters]):
@@ -284,7 +280,7 @@ def lead_withdraw(request: HttpRequest, lead_id: int):
 
 
 def _rules(user: Any):
-    _internal(user)
+    require_internal(user, hide=True)
     return LeadRoutingRule.objects.visible_to(user).filter(archived_at__isnull=True).prefetch_related("tiers")
 
 
@@ -311,7 +307,7 @@ def rule_list(request: HttpRequest):
 @router.post("/lead-rules", response={201: RuleOut, **WRITE_ERRORS})
 def rule_create(request: HttpRequest, payload: RuleIn):
     user = acting_user(request)
-    _internal(user)
+    require_internal(user, hide=True)
     data, m2m = _rule_data(user, payload)
     rule = model_create(model=LeadRoutingRule, data=data, user=user, m2m=m2m)
     return Status(201, get_visible(LeadRoutingRule, user, rule.pk, _rules(user)))

@@ -12,10 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from amity.alliances.models import Alliance
-from amity.core.models import user_role
 from amity.core.periods import fiscal_quarters, fiscal_year, fiscal_year_of
 from amity.core.permissions import get_visible_or_404
-from amity.core.roles import INTERNAL_ROLES
 
 from .models import (
     OPEN_STAGES,
@@ -29,10 +27,6 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
-
-
-def is_internal(user: Any) -> bool:
-    return user_role(user) in INTERNAL_ROLES
 
 
 def _links_prefetch(user: Any) -> Prefetch:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from amity.alliances.selectors import alliance_detail
 from amity.alliances.views import alliance_header_context
-from amity.core.permissions import can
+from amity.core.permissions import can, is_internal
 from amity.core.views import Column, ObjectEditView, ObjectListView, _errors_to_form, resolve
 
 from . import selectors, services
@@ -126,7 +126,7 @@ class RegistrationListView(ExportListView):
         return {
             "create_label": "Register a deal",
             "lead": "Deals partners have registered with us. Partners see only their own."
-            if selectors.is_internal(request.user)
+            if is_internal(request.user)
             else "The deals your company registered with us, and where each one stands.",
         }
 
@@ -291,7 +291,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _registration_page(
     request: HttpRequest, registration: DealRegistration, reject_form: RejectForm, status=200
 ):
-    internal = selectors.is_internal(request.user)
+    internal = is_internal(request.user)
     return render(
         request,
         "pipeline/registration_detail.html",

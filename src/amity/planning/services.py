@@ -20,7 +20,8 @@ from django.utils import timezone
 from amity.alliances.models import Alliance, AllianceParty, PartyRole
 from amity.core import events, periods
 from amity.core.models import user_role
-from amity.core.roles import EDITORS, Role
+from amity.core.permissions import is_editor
+from amity.core.roles import Role
 from amity.core.services import ConflictError, model_archive, require, set_history_user
 from amity.partners.models import Organization
 
@@ -144,7 +145,7 @@ def plan_create(*, alliance: Alliance, data: dict[str, Any], user: Any) -> Joint
     if not (data.get("title") or "").strip():
         data["title"] = plan_default_title(alliance, data["fiscal_year"])
     if "owner" not in data:
-        data["owner"] = user if user_role(user) in EDITORS else alliance.owner
+        data["owner"] = user if is_editor(user) else alliance.owner
     plan = JointBusinessPlan(alliance=alliance, status=PlanStatus.DRAFT, **data)
     plan.full_clean()
     with transaction.atomic():

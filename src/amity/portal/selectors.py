@@ -35,6 +35,7 @@ from amity.alliances import sharing
 from amity.alliances.models import Alliance, DataKind, shared_alliance_ids
 from amity.assessments.models import Assessment, AssessmentStatus, Response
 from amity.core.models import user_role
+from amity.core.permissions import is_editor
 from amity.core.roles import EDITORS, Role
 from amity.funds import selectors as fund_selectors
 from amity.funds.models import ClaimStatus, RequestStatus
@@ -58,7 +59,7 @@ PROTECTION_WARNING_DAYS = 30
 
 def can_manage_access(user: Any) -> bool:
     """Admins and alliance managers invite, and switch partner users' access off and on."""
-    return user_role(user) in EDITORS
+    return is_editor(user)
 
 
 def require_manager(user: Any) -> None:

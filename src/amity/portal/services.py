@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import BaseUserManager
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amity.accounts.models import User
-from amity.core.models import user_role
-from amity.core.roles import EDITORS, Role
+from amity.core.permissions import require_editor
+from amity.core.roles import Role
 from amity.core.services import set_history_user
 from amity.partners.models import Organization
 
@@ -90,11 +90,6 @@ def _new_token() -> tuple[str, str]:
 def accept_url(raw: str) -> str:
     """The absolute link a person opens to accept (``AMITY_BASE_URL`` + the accept page)."""
     return settings.AMITY_BASE_URL + reverse("portal:invitation_accept", args=[raw])
-
-
-def _require_editor(user: Any) -> None:
-    if user_role(user) not in EDITORS:
-        raise PermissionDenied("Only admins and alliance managers may manage partner access.")
 
 
 def normalize_email(email: str) -> str:
@@ -172,7 +167,7 @@ def invitation_create(
 
     An open invitation of the same address (to any organization) is revoked: one link per person.
     """
-    _require_editor(user)
+    require_editor(user, "manage partner access")
     now = now or timezone.now()
     email = normalize_email(email)
     errors: dict[str, list[str]] = {}
@@ -228,7 +223,7 @@ def invitation_resend(
 ) -> tuple[Invitation, str]:
     """A new link for an open or expired invitation, valid for the full period again; the old
     link stops working. Returns the invitation and the new raw token."""
-    _require_editor(user)
+    require_editor(user, "manage partner access")
     now = now or timezone.now()
     with transaction.atomic():
         current = (
@@ -268,7 +263,7 @@ def _revoke(invitation: Invitation, user: Any, now: datetime, reason: str = "rev
 
 def invitation_revoke(*, invitation: Invitation, user: Any, now: datetime | None = None) -> Invitation:
     """Withdraw an invitation: its link stops working (revoking twice changes nothing)."""
-    _require_editor(user)
+    require_editor(user, "manage partner access")
     now = now or timezone.now()
     with transaction.atomic():
         current = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
@@ -388,7 +383,7 @@ def partner_user_deactivate(*, target: User, user: Any, now: datetime | None = N
     """Switch a partner user's access off: never deleted, and every request they make from now on
     is refused (Django's ModelBackend returns no user for an inactive account; API tokens check it too).
     """
-    _require_editor(user)
+    require_editor(user, "manage partner access")
     _partner_user(target)
     with transaction.atomic():
         current = User.objects.select_for_update(of=("self",)).get(pk=target.pk)
@@ -403,7 +398,7 @@ def partner_user_deactivate(*, target: User, user: Any, now: datetime | None = N
 
 def partner_user_reactivate(*, target: User, user: Any, now: datetime | None = None) -> User:
     """Give a deactivated partner user their access back (same account, same password)."""
-    _require_editor(user)
+    require_editor(user, "manage partner access")
     _partner_user(target)
     with transaction.atomic():
         current = (

@@ -18,8 +18,7 @@ from ninja.pagination import paginate
 
 from amity.alliances.models import Alliance
 from amity.core.api import READ_ERRORS, Id, Page, acting_user, get_visible
-from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import is_internal
 
 from . import kpis
 from .models import KPI
@@ -29,7 +28,7 @@ router = Router(tags=["scorecards"])
 
 def _internal(request: HttpRequest):
     user = acting_user(request)
-    if user_role(user) not in INTERNAL_ROLES:
+    if not is_internal(user):
         raise PermissionDenied("Scorecards are our own yardsticks.")
     return user
 

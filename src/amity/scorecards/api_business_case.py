@@ -12,7 +12,6 @@ alliance managers and admins write (others 403). A partner user gets 403 on the 
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
@@ -33,14 +32,16 @@ from amity.core.api import (
     get_visible,
     partial,
 )
-from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import require_internal
 from amity.core.services import model_create, model_update, require
 
 from . import business_case as bc
 from .api import router
 from .models import BusinessCase
 from .views_business_case import analyse, case_of, summary, validated_case, years_json
+
+#: Why anyone but our own people is refused here.
+INTERNAL = "Business cases are internal."
 
 TAGS = ["business cases"]
 
@@ -226,11 +227,6 @@ def _summary(obj: BusinessCase) -> bc.CaseResult | None:
     return obj._bc_summary  # type: ignore[attr-defined]
 
 
-def _internal(user: Any) -> None:
-    if user_role(user) not in INTERNAL_ROLES:
-        raise PermissionDenied("Business cases are internal.")
-
-
 def _cases(user):
     return BusinessCase.objects.visible_to(user).select_related("alliance")
 
@@ -339,7 +335,7 @@ def _model_data(user, data: dict[str, Any], current: BusinessCase | None) -> dic
 def business_case_list(request: HttpRequest, filters: Query[BusinessCaseFilters]):
     """Business cases with their NPV, IRR and payback, most recently changed first."""
     user = acting_user(request)
-    _internal(user)
+    require_internal(user, INTERNAL)
     qs = _cases(user).active()
     if filters.alliance:
         qs = qs.filter(alliance_id=filters.alliance)
@@ -358,7 +354,7 @@ def business_case_detail(request: HttpRequest, case_id: int):
 def business_case_create(request: HttpRequest, payload: BusinessCaseEdit):
     """Create a business case (alliance managers, admins)."""
     user = acting_user(request)
-    _internal(user)
+    require_internal(user, INTERNAL)
     require(user, "create", BusinessCase)
     data = payload.dict()
     fields = _model_data(user, data, None)

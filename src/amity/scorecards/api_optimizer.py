@@ -16,8 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from amity.core.api import ErrorOut, InputSchema, InvalidOut, Money, acting_user
-from amity.core.models import user_role
-from amity.core.roles import INTERNAL_ROLES
+from amity.core.permissions import is_internal
 
 from . import services_optimizer as svc
 from .api import router
@@ -143,7 +142,7 @@ def portfolio_optimize(request: HttpRequest, payload: OptimizerIn):
     """Recommend one engagement level per alliance: the most expected value within the capacity,
     the budget and the maximum count per level, keeping must-keep alliances (internal users only)."""
     user = acting_user(request)
-    if user_role(user) not in INTERNAL_ROLES:
+    if not is_internal(user):
         raise PermissionDenied("The portfolio optimizer is for internal users only.")
     limits = (
         None

@@ -21,19 +21,15 @@ from amity.alliances.selectors import alliance_detail
 from amity.alliances.views import alliance_header_context
 from amity.core import periods
 from amity.core.forms import VisibleModelForm
-from amity.core.models import user_role
-from amity.core.permissions import get_visible_or_404
-from amity.core.roles import EDITORS, INTERNAL_ROLES
+from amity.core.permissions import get_visible_or_404, is_editor, is_internal, require_internal
 from amity.core.services import model_create, model_update
 from amity.core.views import _errors_to_form
 
 from . import kpis
 from .models import KPI, AllianceCost, Dimension
 
-
-def _internal(request: HttpRequest) -> None:
-    if user_role(request.user) not in INTERNAL_ROLES:
-        raise PermissionDenied("Scorecards are our own yardsticks.")
+#: Why anyone but our own people is refused here.
+INTERNAL = "Scorecards are our own yardsticks."
 
 
 def _period(request: HttpRequest) -> tuple[str, periods.Period, list[tuple[str, str, str]]]:
@@ -71,7 +67,7 @@ def portfolio_rows(user, period) -> tuple[list, kpis.Scorecard]:
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     kind, period, choices = _period(request)
     rows, total = portfolio_rows(request.user, period)
     return render(
@@ -115,7 +111,7 @@ class CostForm(VisibleModelForm):
 @login_required
 def alliance_scorecard(request: HttpRequest, pk: int, *, cost_form: CostForm | None = None) -> HttpResponse:
     alliance = alliance_detail(user=request.user, pk=pk)
-    internal = user_role(request.user) in INTERNAL_ROLES
+    internal = is_internal(request.user)
     if not internal:
         # A partner sees the scorecard only where the alliance shares it (costs never).
         if not sharing.sees(request.user.organization_id, alliance.pk, DataKind.SCORECARD):
@@ -136,7 +132,7 @@ def alliance_scorecard(request: HttpRequest, pk: int, *, cost_form: CostForm | N
             "kind": kind,
             "choices": choices,
             "costs": costs,
-            "editor": user_role(request.user) in EDITORS,
+            "editor": is_editor(request.user),
             # Money KPIs (won revenue …) are revenue figures made of our deals' amounts.
             "revenue_shared": internal
             or (
@@ -162,7 +158,7 @@ def alliance_scorecard(request: HttpRequest, pk: int, *, cost_form: CostForm | N
 @login_required
 @require_POST
 def cost_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     alliance = alliance_detail(user=request.user, pk=pk)
     form = CostForm(request.POST, user=request.user)
     if form.is_valid():
@@ -200,7 +196,7 @@ class KPIForm(VisibleModelForm):
 
 @login_required
 def kpi_list(request: HttpRequest) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     from .measures import MEASURES
 
     return render(
@@ -212,16 +208,16 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
             .filter(archived_at__isnull=True)
             .prefetch_related("benchmarks"),
             "measures": sorted(MEASURES),
-            "editor": user_role(request.user) in EDITORS,
+            "editor": is_editor(request.user),
         },
     )
 
 
 @login_required
 def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     kpi = get_visible_or_404(KPI, request.user, pk=pk)
-    if user_role(request.user) not in EDITORS:
+    if not is_editor(request.user):
         raise PermissionDenied
     form = KPIForm(request.POST or None, instance=kpi, user=request.user)
     if request.method == "POST" and form.is_valid():

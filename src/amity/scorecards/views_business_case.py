@@ -24,13 +24,14 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from amity.core.forms import VisibleModelForm
-from amity.core.models import user_role
-from amity.core.permissions import get_visible_or_404
-from amity.core.roles import EDITORS, INTERNAL_ROLES
+from amity.core.permissions import get_visible_or_404, is_editor, require_internal
 from amity.core.services import ConflictError, model_create, model_update, validation_messages
 
 from . import business_case as bc
 from .models import BusinessCase
+
+#: Why anyone but our own people is refused here.
+INTERNAL = "Business cases are internal."
 
 #: Rows of the years table on the form (more are shown when a case already has more years).
 FORM_YEARS = 10
@@ -121,15 +122,6 @@ def summary(obj: BusinessCase) -> bc.CaseResult | None:
 
 
 # --- pages ---------------------------------------------------------------------------------------
-
-
-def _internal(request: HttpRequest) -> None:
-    if user_role(request.user) not in INTERNAL_ROLES:
-        raise PermissionDenied("Business cases are internal.")
-
-
-def _editor(user: Any) -> bool:
-    return user_role(user) in EDITORS
 
 
 def compact(value: Decimal | float) -> str:
@@ -236,7 +228,7 @@ def _table(rows: list[dict[str, str]], errors: dict[str, str]) -> list[dict[str,
 
 @login_required
 def business_case_list(request: HttpRequest) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     qs = (
         BusinessCase.objects.visible_to(request.user)
         .filter(archived_at__isnull=True)
@@ -251,16 +243,16 @@ def business_case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scorecards/business_case_list.html",
-        {"title": "Business cases", "page": page, "rows": rows, "editor": _editor(request.user)},
+        {"title": "Business cases", "page": page, "rows": rows, "editor": is_editor(request.user)},
     )
 
 
 @login_required
 def business_case_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     user = request.user
     obj = get_visible_or_404(BusinessCase, user, pk=pk) if pk is not None else None
-    if not _editor(user):
+    if not is_editor(user):
         raise PermissionDenied
     form = BusinessCaseForm(request.POST or None, instance=obj, user=user)
     rows = _year_rows(request, obj)
@@ -327,9 +319,9 @@ def business_case_edit(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 @login_required
 def business_case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     obj = get_visible_or_404(BusinessCase, request.user, pk=pk)
-    context: dict[str, Any] = {"title": obj.name, "object": obj, "editor": _editor(request.user)}
+    context: dict[str, Any] = {"title": obj.name, "object": obj, "editor": is_editor(request.user)}
     context.update(detail_context(obj))
     return render(request, "scorecards/business_case_detail.html", context)
 

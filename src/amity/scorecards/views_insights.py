@@ -6,13 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from amity.core.permissions import require_internal
+
 from . import ecosystem, practices
-from .views import _internal, _period
+from .views import INTERNAL, _period
 
 
 @login_required
 def ecosystem_map(request: HttpRequest) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     eco = ecosystem.build(request.user)
     kinds = {}
     for _, data in eco.graph.nodes(data=True):
@@ -26,7 +28,7 @@ def ecosystem_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def practices_performance(request: HttpRequest) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     kind, period, choices = _period(request)
     analysis = practices.analyse(practices.points(request.user, period.start, period.end))
     return render(

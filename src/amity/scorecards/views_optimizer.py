@@ -21,14 +21,15 @@ from django.urls import path, reverse
 
 from amity.alliances.models import Alliance
 from amity.core.forms import VisibleForm
-from amity.core.models import user_role
-from amity.core.permissions import get_visible_or_404
-from amity.core.roles import EDITORS, INTERNAL_ROLES
+from amity.core.permissions import get_visible_or_404, is_editor, require_internal
 from amity.core.services import model_archive, model_create, model_update
 
 from . import services_optimizer as svc
 from .models import EngagementOption
 from .optimizer import OptimizerError
+
+#: Why anyone but our own people is refused here.
+INTERNAL = "The portfolio optimizer is for internal users only."
 
 LEVEL_COLORS = {"strategic": "#5b4fcf", "managed": "#2f6690", "self-service": "#3a9d8f", "exit": "#e76f51"}
 TODAY_COLOR = "#c3c7d4"
@@ -39,11 +40,6 @@ BINDING_WORDS = {
     "targets": "maximum count per level",
     "alliance": "an alliance's own rules (must keep)",
 }
-
-
-def _internal(request: HttpRequest) -> None:
-    if user_role(request.user) not in INTERNAL_ROLES:
-        raise PermissionDenied("The portfolio optimizer is for internal users only.")
 
 
 def _max_field(level: str) -> str:
@@ -114,7 +110,7 @@ def _chart(outcome: svc.Outcome) -> dict[str, Any]:
 
 @login_required
 def optimizer_page(request: HttpRequest) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     user = request.user
     portfolio = svc.portfolio_options(user=user)
     if request.method == "POST":
@@ -180,7 +176,7 @@ def optimizer_page(request: HttpRequest) -> HttpResponse:
                 for level in svc.LEVELS
             ],
             "currency": settings.AMITY_REPORTING_CURRENCY,
-            "editor": user_role(user) in EDITORS,
+            "editor": is_editor(user),
         },
         status=status,
     )
@@ -241,10 +237,10 @@ class OptionsForm(VisibleForm):
 
 @login_required
 def optimizer_options(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     user = request.user
     alliance = get_visible_or_404(Alliance, user, pk=pk)
-    if user_role(user) not in EDITORS:
+    if not is_editor(user):
         raise PermissionDenied("Only alliance managers edit engagement options.")
     existing = {
         o.level: o

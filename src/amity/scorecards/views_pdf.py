@@ -13,11 +13,11 @@ from django.utils.text import slugify
 
 from amity.alliances.models import Alliance
 from amity.alliances.selectors import alliance_detail
-from amity.core.permissions import get_visible_or_404
+from amity.core.permissions import get_visible_or_404, require_internal
 
 from . import kpis, pdf
 from .models import BusinessCase
-from .views import _internal, _period
+from .views import INTERNAL, _period
 
 
 def _pdf_response(
@@ -41,7 +41,7 @@ def _pdf_response(
 def business_case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from .views_business_case import detail_context
 
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     obj = get_visible_or_404(BusinessCase, request.user, pk=pk)
     context = {"object": obj, **detail_context(obj)}
     if "tornado" in context:
@@ -117,7 +117,7 @@ def _qbr_context(request: HttpRequest, alliance: Alliance) -> dict[str, Any]:
 
 @login_required
 def qbr_pack(request: HttpRequest, pk: int) -> HttpResponse:
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     alliance = alliance_detail(user=request.user, pk=pk)
     context = _qbr_context(request, alliance)
     return _pdf_response(request, "scorecards/pdf/qbr.html", context, f"qbr-{slugify(alliance.name)}.pdf")
@@ -127,7 +127,7 @@ def qbr_pack(request: HttpRequest, pk: int) -> HttpResponse:
 def portfolio_report(request: HttpRequest) -> HttpResponse:
     from .views import portfolio_rows
 
-    _internal(request)
+    require_internal(request.user, INTERNAL)
     kind, period, _ = _period(request)
     rows, total = portfolio_rows(request.user, period)
     context = {"period": period, "rows": rows, "total": total}

@@ -22,8 +22,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from amity.core.models import BaseModel, VisibleQuerySet, user_role
-from amity.core.roles import EDITORS, Role
+from amity.core.models import BaseModel, VisibleQuerySet
+from amity.core.permissions import is_editor
+from amity.core.roles import Role
 
 from . import catalog, conf
 
@@ -112,7 +113,7 @@ class Subscription(BaseModel):
     @classmethod
     def internal_visibility(cls, user: Any) -> Q | None:
         # Executives and sales reps manage no integrations: they see no subscriptions.
-        return None if user_role(user) in EDITORS else Q(pk__in=[])
+        return None if is_editor(user) else Q(pk__in=[])
 
     @property
     def is_internal(self) -> bool:
