@@ -41,7 +41,10 @@ api = NinjaAPI(
         "`Authorization: Bearer <token>` (create one on the *API tokens* page or with "
         "`amity token create --user NAME --scope read|write`); a read-only token may only GET. "
         "Lists are paginated (`limit`, `offset`) and return `count` and `items`. "
-        "Invalid input answers 422 with messages per field; what you may not see answers 404."
+        "Invalid input answers 422 with messages per field; what you may not see answers 404. "
+        "Send an `Idempotency-Key` header (a fresh random value per new record, the same one on "
+        "retries) with a POST and a retry answers the first answer again (`Idempotent-Replayed: "
+        "true`) without creating anything twice; keys are kept for 24 hours."
     ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",

@@ -148,3 +148,28 @@ class BaseModel(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to an API POST sent with an ``Idempotency-Key`` (``core.idempotency``).
+
+    Stored in the same transaction as what the request wrote, so a retry after a lost answer
+    gets the same answer and nothing is created twice. Kept for a day.
+    """
+
+    principal = models.CharField(
+        max_length=80, help_text="Who sent it: a user, or a digest of the API token."
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path, query and body.")
+    path = models.CharField(max_length=500)
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="core_idempotency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.path} → {self.status})"
