@@ -110,6 +110,7 @@ def _mount() -> None:
     from amity.alliances.api import router as alliances_router
     from amity.assessments.api import router as assessments_router
     from amity.comments.api import router as comments_router
+    from amity.core.api_versions import router as versions_router
     from amity.funds.api import router as funds_router
     from amity.governance.api import router as governance_router
     from amity.notifications.api import router as notifications_router
@@ -142,6 +143,7 @@ def _mount() -> None:
     api.add_router("", webhooks_router)
     api.add_router("", portal_router)
     api.add_router("", comments_router)
+    api.add_router("", versions_router)
 
 
 _mount()

@@ -8,6 +8,7 @@ from amity.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("versions/<str:label>/<int:pk>/<int:history_id>/", core_views.version_detail, name="version_detail"),
     path("login/", account_views.SignInView.as_view(), name="login"),
     path("login/verify/", account_views.signin_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -30,6 +30,7 @@ STRING_VALUES: dict[str, list[str]] = {
     ],
     "what": ["rules", "enrollments"],
     "which": ["request", "response"],
+    "label": ["agreements.commitment", "alliances.alliance", "planning.jointbusinessplan"],
 }  # fmt: skip
 #: Alternatives of regex groups (``re_path``), found while walking.
 REGEX_VALUES: dict[str, list[str]] = {}

@@ -150,6 +150,9 @@ def shared_alliance_ids(organization_id: int, kind: str) -> models.QuerySet:
 class Alliance(BaseModel):
     """A formal collaboration between our company and one or more partners."""
 
+    #: A tier changes with its reason and TierChange record (``tiering.set_tier``), not by a restore.
+    restore_exclude = ("tier",)
+
     name = models.CharField(max_length=200, unique=True)
     alliance_type = models.CharField("type", max_length=20, choices=AllianceType.choices)
     description = models.TextField(blank=True)

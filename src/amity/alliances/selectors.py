@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from amity.core.permissions import is_internal
@@ -372,6 +373,12 @@ def history_entries(records: Any, label: str, describe: Any = None, user: Any = 
                 "action": ACTIONS.get(record.history_type, record.history_type),
                 "reason": reason,
                 "changes": changes,
+                "version_url": reverse(
+                    "version_detail",
+                    args=[record.instance_type._meta.label_lower, record.id, record.history_id],
+                )
+                if record.history_type != "-"
+                else "",
             }
         )
     return entries

@@ -66,11 +66,12 @@ def model_update(
     user: Any,
     expected_version: int | None = None,
     m2m: dict[str, Iterable[Any]] | None = None,
+    reason: str = "",
 ) -> tuple[M, list[str]]:
     """Apply ``data`` to ``instance``; return it and the names of the fields that changed.
 
     ``expected_version`` is the version the editor loaded; a different current version
-    raises :class:`ConflictError` and writes nothing.
+    raises :class:`ConflictError` and writes nothing. ``reason`` goes into the history.
     """
     require(user, "change", instance)
     # A field the user sees as redacted (``VisibleQuerySet``) keeps its stored value.
@@ -94,6 +95,8 @@ def model_update(
         if changed or m2m_changed:
             current.version += 1
             set_history_user(current, user)
+            if reason:
+                current._change_reason = reason
             current.save()
     return current, changed + m2m_changed
 

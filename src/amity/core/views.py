@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -298,3 +299,52 @@ class ObjectArchiveView(LoginRequiredMixin, View):
 
     def archive(self, obj: Any, user: Any) -> Any:
         return model_archive(instance=obj, user=user)
+
+
+# --- earlier versions -----------------------------------------------------------------------
+
+
+@login_required
+def version_detail(request: HttpRequest, label: str, pk: int, history_id: int) -> HttpResponse:
+    """One earlier version of a record beside the current one; editors may restore it."""
+    from . import versions
+    from .permissions import require_internal
+
+    require_internal(request.user, hide=True)  # history is ours
+    model = versions.model_of(label)
+    instance = get_visible_or_404(model, request.user, pk=pk)
+    record = versions.version_of(instance, history_id)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            restored, changed = versions.version_restore(
+                instance=instance,
+                history_id=history_id,
+                user=request.user,
+                expected_version=_int_or_none(request.POST.get("version")),
+            )
+        except ConflictError as exc:
+            error, instance, status = str(exc) + " Compare again before restoring.", exc.instance, 409
+        except ValidationError as exc:
+            error, status = " ".join(exc.messages), 422
+        else:
+            if changed:
+                messages.success(request, f"Restored {restored} as it was on {record.history_date:%d %b %Y}.")
+            else:
+                messages.info(request, "Nothing to restore: it is already as in that version.")
+            return redirect(restored.get_absolute_url())
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "core/version_detail.html",
+        {
+            "title": f"{model._meta.verbose_name.capitalize()} as it was",
+            "object": instance,
+            "record": record,
+            "differences": versions.differences(instance, record),
+            "can_restore": can(request.user, "change", instance),
+            "error": error,
+        },
+        status=status,
+    )

@@ -266,6 +266,9 @@ class StatementStatus(models.TextChoices):
 class Statement(BaseModel):
     """What one payee earned from one plan in one quarter; every line is one deal."""
 
+    #: Computed from the deals (``funds.incentives``): recompute it, never restore it.
+    restorable = False
+
     plan = models.ForeignKey(IncentivePlan, on_delete=models.PROTECT, related_name="statements")
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="statements"

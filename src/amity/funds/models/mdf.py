@@ -35,6 +35,9 @@ FUNDED = (RequestStatus.APPROVED, RequestStatus.PARTIALLY_APPROVED)
 class FundRequest(BaseModel):
     """A partner's request for funds for one marketing activity."""
 
+    #: Decided amounts move the budget's ledger: only the decision verbs set them.
+    restore_exclude = ("approved_amount", "decision_reason")
+
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="requests")
     activity = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -111,6 +114,8 @@ class ClaimStatus(models.TextChoices):
 
 class Claim(BaseModel):
     """Proof of performance for (part of) an approved request, asking to be paid."""
+
+    restore_exclude = ("review_reason",)
 
     request = models.ForeignKey(FundRequest, on_delete=models.PROTECT, related_name="claims")
     amount = models.DecimalField(

@@ -293,6 +293,9 @@ PARTNER_WRITERS = frozenset({Role.ADMIN, Role.MANAGER, Role.PARTNER})
 class DealRegistration(BaseModel):
     """A partner's claim on a deal with a customer, reviewed by us, protected once approved."""
 
+    #: The decision and what it linked are the review's (approve, reject, convert, expire).
+    restore_exclude = ("rejection_reason", "protection_until", "account", "opportunity")
+
     alliance = models.ForeignKey(
         "alliances.Alliance", on_delete=models.PROTECT, related_name="deal_registrations"
     )
