@@ -269,9 +269,19 @@ def test_stale_edit_is_a_conflict_and_overwrites_nothing(client_for, manager, ad
         url, org_form_data(name=kestrel.name, industry="Second", version=loaded_version)
     )
     assert second.status_code == 409
-    assert 'data-testid="conflict"' in content(second)
+    page = content(second)
+    assert 'data-testid="conflict"' in page
     kestrel.refresh_from_db()
     assert kestrel.industry == "First"
+    # Both versions, field by field, with the saved one ready to take over (merge).
+    assert 'data-testid="conflict-merge"' in page
+    row = page[page.index('<tr data-field="industry">') :].split("</tr>")[0]
+    assert "First" in row and "Second" in row and 'data-merge-value="First"' in row
+    assert f'name="version" value="{kestrel.version}"' in page  # saving again applies on top
+    third = client_for(manager).post(
+        url, org_form_data(name=kestrel.name, industry="Second", version=kestrel.version)
+    )
+    assert third.status_code == 302
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, models
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -228,7 +228,13 @@ class ObjectEditView(LoginRequiredMixin, View):
                 return render(
                     request,
                     self.template_name,
-                    self.context(request, form, obj, conflict=exc.instance),
+                    self.context(
+                        request,
+                        form,
+                        obj,
+                        conflict=exc.instance,
+                        conflict_rows=conflict_rows(form, exc.instance),
+                    ),
                     status=409,
                 )
             except ValidationError as exc:
@@ -240,6 +246,35 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def save(self, form: Any, obj: Any, user: Any, version: int | None) -> Any:  # pragma: no cover
         raise NotImplementedError
+
+
+def conflict_rows(form: Any, saved: models.Model) -> list[dict[str, Any]]:
+    """The form's fields where the version saved meanwhile and the user's edit differ: both
+    values for display, and the saved one as the form would submit it (to take it over)."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or name not in getattr(form, "cleaned_data", {}):
+            continue
+        try:
+            model_field = saved._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if model_field.many_to_many or model_field.one_to_many:
+            continue
+        now, mine = getattr(saved, name), form.cleaned_data[name]
+        if now == mine or (now in (None, "") and mine in (None, "")):
+            continue
+        raw = field.widget.format_value(field.prepare_value(getattr(saved, model_field.attname)))
+        rows.append(
+            {
+                "name": name,
+                "label": field.label or model_field.verbose_name,
+                "saved": "—" if now in (None, "") else str(now),
+                "mine": "—" if mine in (None, "") else str(mine),
+                "raw": "" if raw is None else str(raw),
+            }
+        )
+    return rows
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:

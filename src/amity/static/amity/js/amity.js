@@ -199,6 +199,22 @@
     });
   }
 
+  // A stale edit (409) lists each field where the saved version and yours differ; "Take saved"
+  // puts the saved value into the form, so the user merges field by field before saving again.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("[data-merge-take]") : null;
+    if (!button) { return; }
+    var form = document.getElementById(button.dataset.mergeForm);
+    var input = form && form.elements[button.dataset.mergeTake];
+    if (!input) { return; }
+    if (input.type === "checkbox") { input.checked = button.dataset.mergeValue === "True"; }
+    else { input.value = button.dataset.mergeValue; }
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    var row = button.closest("tr");
+    if (row) { row.classList.add("table-success"); }
+    button.textContent = "Saved value taken";
+  });
+
   document.addEventListener("DOMContentLoaded", function () { renderCharts(); wireConfirm(); wireAutosubmit(); });
   document.addEventListener("htmx:afterSwap", function (e) { renderCharts(e.target); wireConfirm(e.target); wireAutosubmit(e.target); });
 })();
