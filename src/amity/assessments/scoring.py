@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import Answer, Assessment, InstrumentItem, ItemType, Side
+from .models import Answer, Assessment, Instrument, InstrumentItem, ItemType, Side
 
 HUNDRED = Decimal("100")
 SIDES = (Side.OURS, Side.PARTNER)
@@ -112,16 +112,50 @@ def _weighted(pairs: list[tuple[Decimal, Decimal, str]]) -> tuple[Decimal | None
     return value, f"({terms}) / {total_weight.normalize():f} = {value}"
 
 
+def _counted_answers(**filters):
+    """Submitted, non-archived answers (the only ones that count), narrowed by ``filters`` (in
+    no particular order: only their means and respondents count)."""
+    return Answer.objects.filter(
+        response__submitted_at__isnull=False, response__archived_at__isnull=True, **filters
+    ).order_by()
+
+
 def score(assessment: Assessment) -> Result:
+    rows = _counted_answers(response__assessment=assessment).values_list(
+        "item_id", "response__side", "response_id", "value", "want"
+    )
+    return _score(assessment, list(assessment.instrument.items.all()), rows)
+
+
+def score_many(assessments: list[Assessment]) -> dict[int, Result]:
+    """``score()`` of each assessment (by pk) in at most three queries whatever their number:
+    their instruments (those not loaded yet), the instruments' items, and all their answers."""
+    if not assessments:
+        return {}
+    missing = {a.instrument_id for a in assessments if not Assessment.instrument.is_cached(a)}
+    if missing:
+        instruments = Instrument.objects.in_bulk(missing)
+        for a in assessments:
+            if not Assessment.instrument.is_cached(a):
+                a.instrument = instruments[a.instrument_id]
+    items: dict[int, list[InstrumentItem]] = defaultdict(list)
+    for item in InstrumentItem.objects.filter(instrument_id__in={a.instrument_id for a in assessments}):
+        items[item.instrument_id].append(item)
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    for assessment_id, *row in _counted_answers(
+        response__assessment_id__in=[a.pk for a in assessments]
+    ).values_list("response__assessment_id", "item_id", "response__side", "response_id", "value", "want"):
+        rows[assessment_id].append(row)
+    return {a.pk: _score(a, items[a.instrument_id], rows[a.pk]) for a in assessments}
+
+
+def _score(assessment: Assessment, items: list[InstrumentItem], rows) -> Result:
+    """The scores of ``assessment`` from its instrument's ``items`` (in order) and its counted
+    answers as (item_id, side, response_id, value, want)."""
     instrument = assessment.instrument
-    items = list(instrument.items.all())
     answers: dict[tuple[int, str], list[tuple[int | None, int | None]]] = defaultdict(list)
     respondents: dict[str, set[int]] = defaultdict(set)
-    for item_id, side, response_id, value, want in Answer.objects.filter(
-        response__assessment=assessment,
-        response__submitted_at__isnull=False,
-        response__archived_at__isnull=True,
-    ).values_list("item_id", "response__side", "response_id", "value", "want"):
+    for item_id, side, response_id, value, want in rows:
         respondents[side].add(response_id)
         answers[(item_id, side)].append((value, want))
     lo, hi = instrument.scale_min, instrument.scale_max

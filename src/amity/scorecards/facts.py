@@ -6,6 +6,7 @@ A KPI without a value gives ``None``: a clause on it does not hold, and the expl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -33,9 +34,19 @@ def describe() -> dict[str, str]:
 
 
 def compute(alliance: Any, start: date, end: date) -> dict[str, Any]:
-    from .kpis import scorecard
+    return compute_many([alliance.pk], start, end)[alliance.pk]
 
-    card = scorecard([alliance.pk], start, end, today=end)
+
+def compute_many(alliance_ids: Iterable[int], start: date, end: date) -> dict[int, dict[str, Any]]:
+    """``compute()`` for many alliances at once (alliance id → facts): one roll-up batch, so the
+    queries do not grow with the number of alliances (the re-tier review of every alliance)."""
+    from .kpis import scorecards
+
+    cards = scorecards({pk: [pk] for pk in alliance_ids}, start, end, today=end)
+    return {pk: _facts(card) for pk, card in cards.items()}
+
+
+def _facts(card: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     statuses = []
     for dim in card.dimensions:

@@ -11,15 +11,25 @@ the KPIs that have a value and thresholds; the calculation is shown beside it.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Hashable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
+from typing import TypeVar
 
 from amity.core import periods
 
 from . import formula as f
-from .measures import MEASURES, Context, Measure
+from .measures import MEASURES, Batch, Context, Measure
 from .models import KPI, Benchmark, Dimension, Unit
+
+K = TypeVar("K", bound=Hashable)
+
+#: (dimension, its key, its label) in order - read once, not for every scorecard.
+DIMENSIONS = [(dim, dim.value, dim.label) for dim in Dimension]
 
 POINTS = {"green": Decimal(100), "amber": Decimal(50), "red": Decimal(0)}
 
@@ -91,10 +101,16 @@ class KPIResult:
     kpi: KPI
     value: Decimal | None
     status: str | None  # green | amber | red | None
-    calculation: str
     inputs: list[tuple[str, Measure]]
     reason: str = ""
     benchmarks: list[Benchmark] = field(default_factory=list)
+
+    @cached_property
+    def calculation(self) -> str:
+        """The formula with its inputs' values, and the result (written when first shown: a
+        roll-up of many scorecards shows only the dimension scores)."""
+        values = {name: measure.value for name, measure in self.inputs}
+        return f"{f.substitute(self.kpi.formula, values)} = {self.value if self.value is not None else '—'}"
 
     @property
     def problems(self) -> list[str]:
@@ -117,24 +133,35 @@ def status_of(kpi: KPI, value: Decimal | None) -> str | None:
     return "red"
 
 
+#: A formula's measure names (the formulas are few; parsing them for every scorecard is not).
+_names = lru_cache(maxsize=512)(f.names)
+
+
 def evaluate(kpi: KPI, ctx: Context) -> KPIResult:
-    names = f.names(kpi.formula)
+    names = _names(kpi.formula)
     inputs = []
     values: dict[str, Decimal | None] = {}
+    computed = ctx.measures  # each measure once per context
     for name in names:
-        cache_key = f"measure:{name}"
-        if cache_key not in ctx.cache:
-            ctx.cache[cache_key] = MEASURES[name](ctx)
-        measure = ctx.cache[cache_key]
+        measure = computed.get(name)
+        if measure is None:
+            measure = computed[name] = MEASURES[name](ctx)
         inputs.append((name, measure))
         values[name] = measure.value
-    try:
-        value = _round(kpi, f.evaluate(kpi.formula, values))
-        reason = ""
-    except f.NoValue as exc:
-        value, reason = None, str(exc)
-    calculation = f"{f.substitute(kpi.formula, values)} = {value if value is not None else '—'}"
-    return KPIResult(kpi, value, status_of(kpi, value), calculation, inputs, reason)
+    # The same formula over inputs of the same values has the same rounded outcome; in a roll-up
+    # many scorecards share them (no plan, no health check …), so it is worked out once per batch.
+    outcomes = ctx.batch.formula_outcomes
+    key = (kpi.formula, tuple(values.values()))
+    outcome = outcomes.get(key)
+    if outcome is None:
+        try:
+            outcome = (f.evaluate(kpi.formula, values), "")
+        except f.NoValue as exc:
+            outcome = (None, str(exc))
+        outcomes[key] = outcome
+    raw, reason = outcome
+    value = _round(kpi, raw) if raw is not None else None
+    return KPIResult(kpi, value, status_of(kpi, value), inputs, reason)
 
 
 @dataclass
@@ -157,19 +184,70 @@ class Scorecard:
         return {d.dimension: d for d in self.dimensions}
 
 
-def scorecard(alliance_ids: list[int], start: date, end: date, today: date | None = None) -> Scorecard:
+def active_kpis() -> list[KPI]:
+    """The KPIs a scorecard shows, with their benchmarks (two queries)."""
+    return list(KPI.objects.filter(active=True, archived_at__isnull=True).prefetch_related("benchmarks"))
+
+
+def scorecards(
+    groups: Mapping[K, Sequence[int]], start: date, end: date, today: date | None = None
+) -> dict[K, Scorecard]:
+    """One scorecard per group of alliances (e.g. each alliance alone, and the portfolio), in a
+    number of queries that does not grow with the groups or their alliances: every measure's rows
+    are fetched once for all the alliances (``measures.Batch``) and the KPIs and exchange rates
+    are read once. Each scorecard is the one ``scorecard(ids, …)`` gives for its group."""
     from django.utils import timezone
 
-    ctx = Context(list(alliance_ids), start, end, today or timezone.localdate())
-    kpis = list(KPI.objects.filter(active=True, archived_at__isnull=True).prefetch_related("benchmarks"))
-    results = []
-    for kpi in kpis:
+    today = today or timezone.localdate()
+    batch = Batch([a for ids in groups.values() for a in ids], start, end, today)
+    kpis = [(kpi, [b for b in kpi.benchmarks.all() if b.archived_at is None]) for kpi in active_kpis()]
+    with _no_gc_pauses(len(groups) >= MANY_SCORECARDS):
+        return {
+            key: _scorecard(Context(list(ids), start, end, today, batch=batch), kpis)
+            for key, ids in groups.items()
+        }
+
+
+#: From this many scorecards in one roll-up, the cyclic garbage collector waits until it is done.
+MANY_SCORECARDS = 100
+
+
+@contextmanager
+def _no_gc_pauses(many: bool):
+    """A roll-up of thousands of scorecards allocates millions of small objects (and holds every
+    row it read): the cyclic collector would scan them again and again - over half the time on
+    20,000 alliances - to find nothing, as the roll-up makes no reference cycles. So it waits
+    (reference counting still frees everything), and what the roll-up made is then filed with
+    the old objects (freeze + unfreeze: "put back into the oldest generation"), as if it had
+    survived the young collections, instead of being scanned in one long pause at once."""
+    if not (many and gc.isenabled()):
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
+
+
+def scorecard(alliance_ids: Sequence[int], start: date, end: date, today: date | None = None) -> Scorecard:
+    """The scorecard of these alliances together (a deal linked to several of them counts once)."""
+    return scorecards({None: alliance_ids}, start, end, today)[None]
+
+
+def _scorecard(ctx: Context, kpis: list[tuple[KPI, list[Benchmark]]]) -> Scorecard:
+    """The scorecard of one context, from the KPIs with their (non-archived) benchmarks."""
+    by_dimension: dict[str, list[KPIResult]] = {dim: [] for dim, _, _ in DIMENSIONS}
+    for kpi, benchmarks in kpis:
         r = evaluate(kpi, ctx)
-        r.benchmarks = [b for b in kpi.benchmarks.all() if b.archived_at is None]
-        results.append(r)
+        r.benchmarks = list(benchmarks)
+        if kpi.dimension in by_dimension:
+            by_dimension[kpi.dimension].append(r)
     dims = []
-    for dim in Dimension:
-        rows = [r for r in results if r.kpi.dimension == dim]
+    for dim, key, label in DIMENSIONS:
+        rows = by_dimension[dim]
         scored = [(r.kpi.weight, POINTS[r.status], r.kpi.name) for r in rows if r.status]
         if scored:
             total_weight = sum(w for w, _, _ in scored)
@@ -180,8 +258,8 @@ def scorecard(alliance_ids: list[int], start: date, end: date, today: date | Non
             calculation = f"({calc}) / {total_weight.normalize():f} = {score} (green 100, amber 50, red 0)"
         else:
             score, calculation = None, "no KPI with a value and thresholds"
-        dims.append(DimensionScore(dim.value, dim.label, score, calculation, rows))
-    return Scorecard(start, end, dims)
+        dims.append(DimensionScore(key, label, score, calculation, rows))
+    return Scorecard(ctx.start, ctx.end, dims)
 
 
 def period_of(kind: str, day: date) -> periods.Period:

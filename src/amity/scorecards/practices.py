@@ -12,6 +12,7 @@ the result is labelled indicative; an interval that contains 0 is said to show n
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -144,6 +145,8 @@ def analyse(points: list[Point]) -> Analysis:
 
 
 def points(user: Any, start: date, end: date) -> list[Point]:
+    """One point per visible alliance whose latest benchmark (opened by ``end``) has our side's
+    score and whose scorecard has a dimension score, in a constant number of queries."""
     latest: dict[int, Assessment] = {}
     for a in (
         Assessment.objects.visible_to(user)
@@ -152,29 +155,33 @@ def points(user: Any, start: date, end: date) -> list[Point]:
         .order_by("alliance_id", "-opened_on", "-pk")
     ):
         latest.setdefault(a.alliance_id, a)
+    results = scoring.score_many(list(latest.values()))
+    scored = {
+        alliance_id: a
+        for alliance_id, a in sorted(latest.items())
+        if results[a.pk].overall["ours"] is not None
+    }
+    adopted: dict[int, int] = defaultdict(int)
+    for assessment_id, value, reverse in Answer.objects.filter(
+        response__assessment_id__in=[a.pk for a in scored.values()],
+        response__side="ours",
+        response__submitted_at__isnull=False,
+        value__isnull=False,
+    ).values_list("response__assessment_id", "value", "item__reverse"):
+        adopted[assessment_id] += (value <= 2) if reverse else (value >= 4)
+    cards = kpis.scorecards({alliance_id: [alliance_id] for alliance_id in scored}, start, end)
     out = []
-    for alliance_id, assessment in sorted(latest.items()):
-        result = scoring.score(assessment)
-        if result.overall["ours"] is None:
-            continue
-        adopted = 0
-        for value, reverse in Answer.objects.filter(
-            response__assessment=assessment,
-            response__side="ours",
-            response__submitted_at__isnull=False,
-            value__isnull=False,
-        ).values_list("value", "item__reverse"):
-            adopted += (value <= 2) if reverse else (value >= 4)
+    for alliance_id, assessment in scored.items():
+        result = results[assessment.pk]
         respondents = max(result.respondents["ours"], 1)
-        card = kpis.scorecard([alliance_id], start, end)
-        scores = [d.score for d in card.dimensions if d.score is not None]
+        scores = [d.score for d in cards[alliance_id].dimensions if d.score is not None]
         if not scores:
             continue
         performance = (sum(scores) / len(scores)).quantize(Decimal("0.1"))
         out.append(
             Point(
                 assessment.alliance,
-                round(adopted / respondents),
+                round(adopted[assessment.pk] / respondents),
                 result.overall["ours"],
                 performance,
                 assessment.wave,

@@ -61,8 +61,12 @@ def portfolio_rows(user, period) -> tuple[list, kpis.Scorecard]:
         .select_related("tier")
         .order_by(F("tier__rank").asc(nulls_last=True), "name")
     )
-    rows = [(a, kpis.scorecard([a.pk], period.start, period.end)) for a in alliances]
-    return rows, kpis.scorecard([a.pk for a in alliances], period.start, period.end)
+    # One batch: each alliance's scorecard (by id) and the portfolio's (None), in a constant
+    # number of queries.
+    groups: dict[int | None, list[int]] = {a.pk: [a.pk] for a in alliances}
+    groups[None] = [a.pk for a in alliances]
+    cards = kpis.scorecards(groups, period.start, period.end)
+    return [(a, cards[a.pk]) for a in alliances], cards[None]
 
 
 @login_required
