@@ -225,7 +225,7 @@ def forecast(*, user: Any, alliance: Alliance | None = None, today: date | None 
     # 3. Weighted forecast: the next four quarters (this one included) and won this quarter.
     ahead = _quarters(today, back=0, ahead=4)
     weighted = ExpressionWrapper(
-        F("amount") * F("probability") / Decimal(100),
+        F("amount") * F("probability") * Decimal("0.01"),  # not / 100: SQLite divides integers
         output_field=DecimalField(max_digits=20, decimal_places=4),
     )
     open_q = Q(stage__in=OPEN_STAGES)
