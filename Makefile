@@ -14,12 +14,15 @@ RUNTIME_STAMP := $(VENV)/.installed
 DEV_STAMP     := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test test-e2e lint format migrations-check assets clean
+.PHONY: help demo serve test test-e2e bench bench-quick lint format migrations-check assets clean
 
 help:
 	@echo "make demo              load the demo data and serve it on http://$(HOST):$(PORT)/"
 	@echo "make test              run the test suite (set AMITY_TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make test-e2e          run the browser tests (needs /usr/bin/chromium)"
+	@echo "make bench             full benchmark suite vs raw baselines; appends to docs/performance.md"
+	@echo "                       (BENCH_DATABASE_URL=postgres://... for PostgreSQL, BENCH_ARGS=... more options)"
+	@echo "make bench-quick       quick benchmark suite (SQLite, small data, <= 3 min); ends with a JSON line"
 	@echo "make lint              ruff check + ruff format --check"
 	@echo "make format            ruff format + ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
@@ -50,6 +53,14 @@ test: $(DEV_STAMP)
 
 test-e2e: $(DEV_STAMP)
 	AMITY_REQUIRE_BROWSER=1 $(BIN)/pytest -m e2e tests/e2e
+
+# Benchmarks (benchmarks/run.py): Amity's code path beside a raw baseline, ratios; non-zero exit
+# only on an error or an answer that differs from its baseline, not on a slow ratio.
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/run.py --append-doc $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL)) $(BENCH_ARGS)
+
+bench-quick: $(DEV_STAMP)
+	$(BIN)/python benchmarks/run.py --quick $(BENCH_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

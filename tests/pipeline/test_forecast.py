@@ -126,6 +126,25 @@ def test_the_forecast_weights_open_deals_by_probability_per_quarter(manager, boo
     assert result.won_this_quarter == Decimal("200000.00")
 
 
+def test_the_weighted_forecast_keeps_the_cents_of_whole_amounts(manager, alliance, today):
+    """Regression: SQLite stores whole amounts as integers, and amount * probability / 100 was an
+    integer division there - 1,550 at 25 % gave 387 instead of 387.50."""
+    for amount, probability in ((Decimal("1550"), 25), (Decimal("333"), 33)):
+        opportunity(
+            user=manager,
+            alliance=alliance,
+            amount=amount,
+            stage=OpportunityStage.PROPOSAL,
+            probability=probability,
+            close_date=today,
+        )
+
+    result = forecast(user=manager)
+
+    assert result.forecast[0]["open"] == Decimal("1883.00")
+    assert result.forecast[0]["weighted"] == Decimal("387.50") + Decimal("109.89")
+
+
 def test_partner_impact_compares_win_rate_deal_size_and_cycle(manager, book):
     impact = forecast(user=manager).impact
 
