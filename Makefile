@@ -14,7 +14,7 @@ RUNTIME_STAMP := $(VENV)/.installed
 DEV_STAMP     := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help demo serve test test-e2e bench bench-quick lint format migrations-check assets clean
+.PHONY: help demo serve test test-e2e bench bench-quick reliability reliability-quick lint format migrations-check assets clean
 
 help:
 	@echo "make demo              load the demo data and serve it on http://$(HOST):$(PORT)/"
@@ -23,6 +23,8 @@ help:
 	@echo "make bench             full benchmark suite vs raw baselines; appends to docs/performance.md"
 	@echo "                       (BENCH_DATABASE_URL=postgres://... for PostgreSQL, BENCH_ARGS=... more options)"
 	@echo "make bench-quick       quick benchmark suite (SQLite, small data, <= 3 min); ends with a JSON line"
+	@echo "make reliability       faults (PostgreSQL restart, worker kill, disk full) + 50-user soak, <= 15 min"
+	@echo "                       (make reliability-quick: the short run, ~5 min); docs/reliability.md"
 	@echo "make lint              ruff check + ruff format --check"
 	@echo "make format            ruff format + ruff check --fix"
 	@echo "make migrations-check  fail if a model change has no migration"
@@ -61,6 +63,14 @@ bench: $(DEV_STAMP)
 
 bench-quick: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run.py --quick $(BENCH_ARGS)
+
+# Reliability (reliability/run.py): fault scenarios and the soak; summary table, non-zero exit
+# on any lost write or unexplained error (docs/reliability.md).
+reliability: $(DEV_STAMP)
+	$(BIN)/python reliability/run.py
+
+reliability-quick: $(DEV_STAMP)
+	$(BIN)/python reliability/run.py --quick
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -211,7 +211,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads are written to a temporary name and linked into place when complete (no half files).
+    "default": {"BACKEND": "amity.core.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         # Hashed, compressed files once `collectstatic` has run (amity serve does it);
         # plain finders before that (tests, runserver).
@@ -251,11 +252,14 @@ AMITY_REMINDER_DAYS = env_int("AMITY_REMINDER_DAYS", 30, minimum=1)
 AMITY_BASE_URL = os.environ.get("AMITY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 #: The task queue (Django's Tasks API, django-tasks backport). "database" (default) keeps the
-#: queue in Amity's own database and runs it with `amity worker`; "immediate" runs each task
-#: at once in the calling process; any other value is the dotted path of a task backend class
-#: (e.g. django_tasks_rq.RQBackend to scale out with Redis).
+#: queue in Amity's own database and runs it with `amity worker`; "redis" keeps it in Redis
+#: (django-tasks-rq, `pip install 'amity[scale]'`; AMITY_REDIS_URL) and `amity worker` runs it
+#: with RQ - any number of workers on any number of machines (docs/deploy.md); "immediate" runs
+#: each task at once in the calling process; any other value is the dotted path of a task
+#: backend class.
 _TASK_BACKEND_NAMES = {
     "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "dummy": "django_tasks.backends.dummy.DummyBackend",
 }
@@ -268,6 +272,29 @@ if _tasks_backend not in _TASK_BACKEND_NAMES and (
         "nor the dotted path of a task backend class"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKEND_NAMES.get(_tasks_backend, _tasks_backend)}}
+if TASKS["default"]["BACKEND"] == _TASK_BACKEND_NAMES["redis"]:
+    import importlib.util
+
+    _rq_installed = importlib.util.find_spec("django_tasks_rq") is not None
+    if _tasks_backend == "redis" and not _rq_installed:
+        raise ImproperlyConfigured(
+            "AMITY_TASKS_BACKEND=redis needs the Redis task backend: pip install 'amity[scale]' "
+            "(django-tasks-rq, rq)"
+        )
+    #: The Redis server of the task queue (redis://, rediss:// for TLS, or unix:// URLs).
+    AMITY_REDIS_URL = os.environ.get("AMITY_REDIS_URL", "").strip() or "redis://127.0.0.1:6379/0"
+    if not AMITY_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"AMITY_REDIS_URL={AMITY_REDIS_URL!r} is not a Redis URL: use redis://host:6379/0, "
+            "rediss://… or unix:///path/redis.sock"
+        )
+    #: Seconds one task may run before RQ stops it (a large CRM import takes minutes).
+    AMITY_TASK_TIMEOUT = env_int("AMITY_TASK_TIMEOUT", 3600, minimum=1)
+    TASKS["default"]["QUEUES"] = ["default"]
+    # django-rq's settings: one queue, "default", the queue every Amity task goes to.
+    RQ_QUEUES = {"default": {"URL": AMITY_REDIS_URL, "DEFAULT_TIMEOUT": AMITY_TASK_TIMEOUT}}
+    if _rq_installed:
+        INSTALLED_APPS.append("django_rq")
 
 EMAIL_BACKEND = os.environ.get("AMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("AMITY_FROM_EMAIL", "Amity <amity@localhost>")

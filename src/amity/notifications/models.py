@@ -164,3 +164,20 @@ class ScheduledRun(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.task} on {self.day:%Y-%m-%d}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running ``amity worker`` (database task queue), seen every few seconds.
+
+    A task left ``RUNNING`` by a worker whose heartbeat went stale - the process was killed,
+    the machine died - is put back in the queue by the next worker's recovery pass
+    (:mod:`amity.notifications.recovery`); Amity's tasks are safe to run twice."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.host} (pid {self.pid})"

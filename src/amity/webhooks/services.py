@@ -64,7 +64,7 @@ BACKOFF = (
 MAX_ATTEMPTS = len(BACKOFF) + 1
 #: How long an attempt in flight holds its delivery: a worker that dies mid-attempt leaves the
 #: delivery due again after this (the retry pass picks it up).
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=10)  # the default of AMITY_WEBHOOK_LEASE_SECONDS (conf.lease_seconds)
 EDITABLE = ("name", "url", "events", "active")
 
 
@@ -248,7 +248,9 @@ def delivery_attempt(
         return _refresh(delivery.pk)
     claimed = Delivery.objects.filter(
         pk=delivery.pk, attempts=delivery.attempts, status__in=OPEN_STATUSES
-    ).update(attempts=number, last_attempt_at=now, next_attempt_at=now + LEASE)
+    ).update(
+        attempts=number, last_attempt_at=now, next_attempt_at=now + timedelta(seconds=conf.lease_seconds())
+    )
     if not claimed:
         return _refresh(delivery.pk)  # another worker took this attempt
 
