@@ -30,3 +30,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A lost database connection answers 503 with Retry-After (nothing was saved), not 500.
+handler500 = "amity.core.unavailable.server_error"
+
+# A request refused before any view (too big, too many fields) says which limit it broke.
+handler400 = "amity.core.views.bad_request"

@@ -13,11 +13,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -41,6 +49,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
             status=503,
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler400``: a request Django refused before any view could (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files) gets a status and a message that
+    say which limit it broke: JSON under /api/, a plain page elsewhere (the page renders
+    nothing that could read the refused body again)."""
+    status, field = 400, "__all__"
+    if isinstance(exception, RequestDataTooBig):
+        status, field = 413, "body"
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        message = (
+            f"The request is larger than {limit:g} MB, the most Amity accepts in one request "
+            "(files go through an upload field, which takes more)."
+        )
+    elif isinstance(exception, TooManyFieldsSent):
+        message = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields."
+    elif isinstance(exception, TooManyFilesSent):
+        message = f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files."
+    else:
+        message = "The request cannot be understood."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": {field: [message]}}, status=status)
+    page = render_to_string("400.html", {"message": message, "status": status})  # no context processors
+    return HttpResponse(page, status=status)
 
 
 def resolve(obj: Any, path: str) -> Any:

@@ -79,7 +79,9 @@ def calendar_bytes(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # X-WR-CALNAME is not a TEXT property, so icalendar does not escape it: a line break in a
+    # feed or alliance name would break the document (and icalendar refuses to write it).
+    cal.add("x-wr-calname", " ".join(name.split()))
     cal.add("x-wr-caldesc", "Deadlines, due dates and meetings of your alliances, from Amity.")
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")

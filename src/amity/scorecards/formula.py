@@ -8,7 +8,10 @@ powers, comparisons) is refused when the formula is saved. Division by zero give
 from __future__ import annotations
 
 import ast
+import copy
+import math
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 OPS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷"}
 
@@ -21,7 +24,10 @@ class NoValue(Exception):
     """The formula has no value for these inputs (a missing input, or division by zero)."""
 
 
+@lru_cache(maxsize=1024)
 def _parse(formula: str) -> ast.Expression:
+    """The checked syntax tree, parsed once per formula text (every alliance's scorecard
+    evaluates the same few formulas). Shared: callers must not change it."""
     if not formula or len(formula) > 300:
         raise FormulaError("Write a formula of up to 300 characters.")
     try:
@@ -36,6 +42,8 @@ def _parse(formula: str) -> ast.Expression:
             and isinstance(node.value, int | float)
             and not isinstance(node.value, bool)
         ):
+            if not math.isfinite(node.value):  # 1e400 reads as inf: Infinity − Infinity has no value
+                raise FormulaError(f"{formula!r}: a number is too large (write it as a number under 1e300).")
             continue
         if isinstance(node, ast.Add | ast.Sub | ast.Mult | ast.Div | ast.USub | ast.UAdd):
             continue
@@ -83,7 +91,7 @@ def evaluate(formula: str, values: dict[str, Decimal | None]) -> Decimal:
 
 def substitute(formula: str, values: dict[str, Decimal | None]) -> str:
     """The formula with each measure replaced by its value: the calculation, in one line."""
-    tree = _parse(formula)
+    tree = copy.deepcopy(_parse(formula))  # the transformer rewrites the tree in place
 
     class Sub(ast.NodeTransformer):
         def visit_Name(self, node):  # noqa: N802 - ast API

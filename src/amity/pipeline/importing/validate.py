@@ -322,6 +322,9 @@ class Validator:
                     RowError(line, column, raw, "contains bytes that are not valid in the file's encoding")
                 )
                 continue
+            if "\x00" in value:  # PostgreSQL text cannot hold NUL: refuse the row, not the batch
+                errors.append(RowError(line, column, raw.replace("\x00", ""), "contains a NUL character"))
+                continue
             if convert is None:  # plain text, inlined: most columns are
                 if len(value) > limit:
                     errors.append(
