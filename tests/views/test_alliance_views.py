@@ -706,3 +706,34 @@ def test_writes_need_post(client_for, manager, alliance):
     client = client_for(manager)
     for name in ("member_add", "party_add", "alliance_apply_tier"):
         assert client.get(url(name, alliance.pk)).status_code == 405
+
+
+def test_past_a_hundred_organizations_the_party_select_lists_the_first_and_searches_the_rest(
+    client_for, manager, alliance, monkeypatch
+):
+    from amity.alliances import forms
+
+    monkeypatch.setattr(forms, "PARTY_CHOICES_SHOWN", 3)
+    for name in ("Aardvark Labs", "Beacon Works", "Cobalt Systems", "Zephyr Analytics"):
+        f.OrganizationFactory(name=name)
+    client = client_for(manager)
+
+    page = client.get(url("alliance_detail", alliance.pk)).content.decode()
+    assert 'name="search"' in page
+    assert "Aardvark Labs" in page and "Zephyr Analytics" not in page
+
+    found = client.get(url("party_candidates", alliance.pk), {"search": "zeph"})
+    assert found.status_code == 200
+    assert "Zephyr Analytics" in found.content.decode()
+    assert "Aardvark Labs" not in found.content.decode()
+
+    # Any visible organization still validates, listed or not.
+    zephyr = f.OrganizationFactory._meta.model.objects.get(name="Zephyr Analytics")
+    response = client.post(url("party_add", alliance.pk), {"organization": zephyr.pk, "role": "partner"})
+    assert response.status_code == 302
+    assert AllianceParty.objects.filter(alliance=alliance, organization=zephyr).exists()
+
+
+def test_party_candidates_need_edit_rights(client_for, executive, alliance):
+    response = client_for(executive).get(url("party_candidates", alliance.pk), {"search": "a"})
+    assert response.status_code in (403, 404)

@@ -127,7 +127,13 @@ class AllianceForm(VisibleModelForm):
 
 
 class PartyAddForm(VisibleForm):
-    """Add an organization that is not yet a party."""
+    """Add an organization that is not yet a party.
+
+    A program with many organizations (100,000 at full size) does not get them all as
+    ``<option>``s: past :data:`PARTY_CHOICES_SHOWN` the select lists the first ones by name
+    (and the one chosen), and a search box (``search``) fetches the matching ones
+    (``views.party_candidates``). Any visible organization still validates.
+    """
 
     organization = forms.ModelChoiceField(queryset=Organization.objects.filter(is_home=False))
     role = forms.ChoiceField(choices=PARTNER_ROLES, initial=PartyRole.PARTNER)
@@ -140,6 +146,20 @@ class PartyAddForm(VisibleForm):
         field.empty_label = "Choose an organization…"
         for name in self.fields:
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.search = False
+        shown = list(field.queryset[: PARTY_CHOICES_SHOWN + 1])
+        if len(shown) > PARTY_CHOICES_SHOWN:
+            self.search = True
+            shown = shown[:PARTY_CHOICES_SHOWN]
+            chosen = self.data.get(self.add_prefix("organization")) if self.is_bound else None
+            if chosen and str(chosen).isdigit() and all(str(o.pk) != str(chosen) for o in shown):
+                shown += list(field.queryset.filter(pk=chosen))
+        # The widget renders these (one query, shared with the check above), not the queryset.
+        field.widget.choices = [("", field.empty_label), *((o.pk, str(o)) for o in shown)]
+
+
+#: How many organizations the add-a-party select lists before it needs its search box.
+PARTY_CHOICES_SHOWN = 100
 
 
 class MemberAddForm(VisibleForm):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KeyTransform
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,18 +38,31 @@ def _latest_review() -> QuerySet:
     )
 
 
-def with_latest_review(qs: QuerySet) -> QuerySet:
-    """Annotate alliances with their latest strategic review's result (internal users only)."""
+#: The latest review's values ``with_latest_review`` can annotate: annotation -> review field.
+LATEST_REVIEW_FIELDS = {
+    "review_id": "id",
+    "review_date": "review_date",
+    "review_classification": "classification",
+    "review_total": "criteria_total",
+    "review_activities": "activities_count",
+    "review_signals": "commitment_signals",
+    "review_tier_id": "recommended_tier_id",
+    "review_tier_name": "recommended_tier__name",
+}
+
+
+def with_latest_review(qs: QuerySet, *fields: str) -> QuerySet:
+    """Annotate alliances with their latest strategic review's result (internal users only).
+
+    Each annotation is a correlated subquery per row, so a caller names the ones it shows
+    (``"review_classification"`` …); without names, all of :data:`LATEST_REVIEW_FIELDS`.
+    """
     latest = _latest_review()
     return qs.annotate(
-        review_id=Subquery(latest.values("id")[:1]),
-        review_date=Subquery(latest.values("review_date")[:1]),
-        review_classification=Subquery(latest.values("classification")[:1]),
-        review_total=Subquery(latest.values("criteria_total")[:1]),
-        review_activities=Subquery(latest.values("activities_count")[:1]),
-        review_signals=Subquery(latest.values("commitment_signals")[:1]),
-        review_tier_id=Subquery(latest.values("recommended_tier_id")[:1]),
-        review_tier_name=Subquery(latest.values("recommended_tier__name")[:1]),
+        **{
+            name: Subquery(latest.values(LATEST_REVIEW_FIELDS[name])[:1])
+            for name in fields or LATEST_REVIEW_FIELDS
+        }
     )
 
 
@@ -59,16 +74,27 @@ def active_parties() -> Prefetch:
     )
 
 
-def alliance_list(*, user: Any, include_archived: bool = False) -> QuerySet:
-    """Alliances the user may see, with tier, owner and parties loaded in constant queries."""
+def alliance_list(
+    *,
+    user: Any,
+    include_archived: bool = False,
+    review_fields: tuple[str, ...] = (),
+    objectives: bool = True,
+) -> QuerySet:
+    """Alliances the user may see, with tier, owner and parties loaded in constant queries.
+
+    Internal users also get the latest review's ``review_fields`` (default: all of them, see
+    :func:`with_latest_review`); ``objectives=False`` leaves out the objectives' prefetch for a
+    caller that does not show them.
+    """
     qs = Alliance.objects.visible_to(user)
     if not include_archived:
         qs = qs.active()
-    qs = qs.select_related("tier", "owner").prefetch_related(
-        active_parties(), Prefetch("objectives", queryset=CorporateObjective.objects.order_by("code"))
-    )
+    qs = qs.select_related("tier", "owner").prefetch_related(active_parties())
+    if objectives:
+        qs = qs.prefetch_related(Prefetch("objectives", queryset=CorporateObjective.objects.order_by("code")))
     if is_internal(user):
-        qs = with_latest_review(qs)
+        qs = with_latest_review(qs, *review_fields)
     return qs
 
 
@@ -118,9 +144,22 @@ def latest_review(alliance: Alliance, user: Any) -> StrategicReview | None:
 def portfolio_summary(*, user: Any) -> dict[str, Any]:
     """Totals of the visible, active portfolio by tier, stage, type and classification."""
     qs = Alliance.objects.visible_to(user).active()
-    total = qs.count()
+    # One GROUP BY tier, stage, type answers the total, the three breakdowns and the value.
+    groups = list(
+        qs.values("tier_id", "stage", "alliance_type")
+        .annotate(n=Count("id"), value=Sum("annual_value"))
+        .order_by()
+    )
+    total = sum(g["n"] for g in groups)
+    values = [g["value"] for g in groups if g["value"] is not None]
     tiers = list(Tier.objects.visible_to(user).active().order_by("rank"))
-    by_tier_raw = dict(qs.values_list("tier_id").annotate(n=Count("id")).values_list("tier_id", "n"))
+    by_tier_raw: Counter = Counter()
+    by_stage_raw: Counter = Counter()
+    by_type_raw: Counter = Counter()
+    for g in groups:
+        by_tier_raw[g["tier_id"]] += g["n"]
+        by_stage_raw[g["stage"]] += g["n"]
+        by_type_raw[g["alliance_type"]] += g["n"]
     by_tier = [
         {
             "tier_id": t.pk,
@@ -145,10 +184,6 @@ def portfolio_summary(*, user: Any) -> dict[str, Any]:
                 "over_target": False,
             }
         )
-    by_stage_raw = dict(qs.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    by_type_raw = dict(
-        qs.values_list("alliance_type").annotate(n=Count("id")).values_list("alliance_type", "n")
-    )
     summary: dict[str, Any] = {
         "total": total,
         "by_tier": by_tier,
@@ -159,15 +194,34 @@ def portfolio_summary(*, user: Any) -> dict[str, Any]:
             {"type": t.value, "label": t.label, "count": by_type_raw.get(t.value, 0)} for t in AllianceType
         ],
         "by_classification": [],
-        "annual_value": qs.aggregate(v=Sum("annual_value"))["v"] or 0,
+        "annual_value": sum(values, Decimal(0)) if values else 0,
     }
     if is_internal(user):
-        counts = Counter(with_latest_review(qs).values_list("review_classification", flat=True))
+        counts = dict(
+            with_latest_review(qs, "review_classification")
+            .values("review_classification")
+            .annotate(n=Count("id"))
+            .values_list("review_classification", "n")
+            .order_by()
+        )
         summary["by_classification"] = [
             {"classification": c.value, "label": c.label, "count": counts.get(c.value, 0)}
             for c in Classification
         ] + [{"classification": None, "label": "Not reviewed", "count": counts.get(None, 0)}]
     return summary
+
+
+#: What the ranking reads of each latest review (its explanation JSON stays in the database).
+RANKING_REVIEW_FIELDS = (
+    "id",
+    "alliance_id",
+    "review_date",
+    "criteria_total",
+    "activities_count",
+    "commitment_signals",
+    "classification",
+    "recommended_tier_id",
+)
 
 
 def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
@@ -177,11 +231,29 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
     """
     if not is_internal(user):
         return {"rows": [], "tiers": [], "unreviewed": [], "alliancize": []}
-    alliances = list(alliance_list(user=user).order_by("name"))
+    # One correlated subquery (the latest review's id) per alliance; the reviews in one query
+    # without their explanation JSON - only its flags, extracted by the database.
+    alliances = list(
+        with_latest_review(
+            Alliance.objects.visible_to(user).active().select_related("tier", "owner"), "review_id"
+        ).order_by("name")
+    )
+    # The partners' names as plain rows (no party and organization instances per alliance).
+    names: dict[int, list[str]] = {}
+    for alliance_id, name in (
+        AllianceParty.objects.active()
+        .filter(alliance__in=[a.pk for a in alliances])
+        .exclude(role=PartyRole.HOST)
+        .order_by("id")
+        .values_list("alliance_id", "organization__name")
+    ):
+        names.setdefault(alliance_id, []).append(name)
     review_ids = [a.review_id for a in alliances if a.review_id]
     reviews = {
         r.alliance_id: r
-        for r in StrategicReview.objects.filter(pk__in=review_ids).select_related("recommended_tier")
+        for r in StrategicReview.objects.filter(pk__in=review_ids)
+        .only(*RANKING_REVIEW_FIELDS)
+        .annotate(explanation_flags=KeyTransform("flags", "explanation"))
     }
     tiers = {t.pk: t for t in Tier.objects.active()}
     rows = []
@@ -189,7 +261,7 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
         review = reviews.get(a.pk)
         if review is None:
             continue
-        flags = review.explanation.get("flags", []) if isinstance(review.explanation, dict) else []
+        flags = review.explanation_flags if isinstance(review.explanation_flags, list) else []
         current = tiers.get(a.tier_id)
         recommended = tiers.get(review.recommended_tier_id)
         if current and recommended:
@@ -204,7 +276,7 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
             {
                 "alliance": a,
                 "review": review,
-                "partners": partner_names(a),
+                "partners": ", ".join(names.get(a.pk, ())),
                 "criteria_total": review.criteria_total,
                 "activities_count": review.activities_count,
                 "commitment_signals": review.commitment_signals,
@@ -241,12 +313,21 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
         }
         for t in sorted(tiers.values(), key=lambda t: t.rank)
     ]
+    alliancize = [r for r in rows if "alliancize" in r["flags"]]
+    # The candidates' pages explain which rules fired: their explanations, in one query.
+    explanations = dict(
+        StrategicReview.objects.filter(pk__in=[r["review"].pk for r in alliancize]).values_list(
+            "pk", "explanation"
+        )
+    )
+    for r in alliancize:
+        r["review"].explanation = explanations.get(r["review"].pk)
     return {
         "rows": rows,
         "tiers": tier_rows,
         "oversubscribed": [t for t in tier_rows if t["over_by"] > 0],
         "unreviewed": [a for a in alliances if a.pk not in reviews],
-        "alliancize": [r for r in rows if "alliancize" in r["flags"]],
+        "alliancize": alliancize,
         "strategic_count": sum(1 for r in rows if r["classification"] == Classification.STRATEGIC),
     }
 
@@ -514,7 +595,7 @@ def open_tier_proposal(alliance: Alliance, user: Any) -> Any:
 
 def alliances_of_organization(*, organization: Organization, user: Any) -> QuerySet:
     return (
-        alliance_list(user=user)
+        alliance_list(user=user, review_fields=("review_classification",), objectives=False)
         .filter(pk__in=AllianceParty.objects.active().filter(organization=organization).values("alliance_id"))
         .order_by("name")
     )
@@ -523,7 +604,9 @@ def alliances_of_organization(*, organization: Organization, user: Any) -> Query
 def due_for_review(*, user: Any) -> QuerySet:
     """Alliances in manage & grow whose latest review is older than a year (or missing)."""
     cutoff = timezone.localdate() - timedelta(days=365)
-    qs = with_latest_review(Alliance.objects.visible_to(user).active().filter(stage=Stage.MANAGE))
+    qs = with_latest_review(
+        Alliance.objects.visible_to(user).active().filter(stage=Stage.MANAGE), "review_date"
+    )
     return qs.filter(Q(review_date__lt=cutoff) | Q(review_date__isnull=True))
 
 

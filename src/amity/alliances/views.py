@@ -29,6 +29,7 @@ from amity.core.roles import Role
 from amity.core.services import ConflictError, validation_messages
 from amity.core.views import Column, ObjectArchiveView, ObjectEditView, ObjectListView
 
+from . import forms as forms_module
 from . import rules, selectors, services, sharing, tiering
 from .filters import AllianceFilterSet
 from .forms import AllianceForm, MemberAddForm, PartyAddForm, ReviewForm, TransitionForm
@@ -79,7 +80,13 @@ class AllianceListView(ObjectListView):
         return self.base_columns + (self.internal_columns if is_internal(request.user) else [])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = selectors.alliance_list(user=request.user, include_archived=request.GET.get("archived") == "1")
+        # The list shows (and filters by) the latest classification only, and no objectives.
+        qs = selectors.alliance_list(
+            user=request.user,
+            include_archived=request.GET.get("archived") == "1",
+            review_fields=("review_classification",),
+            objectives=False,
+        )
         return qs.annotate(
             # Sort stages in life-cycle order and tiers by rank (no tier last), on every DB.
             stage_rank=Case(
@@ -448,6 +455,22 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def party_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The add-a-party select's options for a search (htmx): the first visible organizations,
+    not yet parties, whose name contains ``search`` (a program has too many to list them all)."""
+    alliance = _editable_alliance(request, pk)
+    form = PartyAddForm(alliance=alliance, user=request.user)
+    field = form.fields["organization"]
+    term = request.GET.get("search", "").strip()
+    found = field.queryset.filter(name__icontains=term) if term else field.queryset
+    return render(
+        request,
+        "alliances/partials/party_candidates.html",
+        {"empty_label": field.empty_label, "organizations": found[: forms_module.PARTY_CHOICES_SHOWN]},
+    )
+
+
+@login_required
 @require_POST
 def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     alliance = _editable_alliance(request, pk)
@@ -679,6 +702,7 @@ urlpatterns = [
     path("alliances/<int:pk>/reviews/new/", review_create, name="review_create"),
     path("alliances/<int:pk>/reviews/<int:review_pk>/", review_detail, name="review_detail"),
     path("alliances/<int:pk>/parties/add/", party_add, name="party_add"),
+    path("alliances/<int:pk>/parties/candidates/", party_candidates, name="party_candidates"),
     path("alliances/<int:pk>/parties/<int:party_pk>/remove/", party_remove, name="party_remove"),
     path("alliances/<int:pk>/members/add/", member_add, name="member_add"),
     path("alliances/<int:pk>/members/<int:member_pk>/remove/", member_remove, name="member_remove"),

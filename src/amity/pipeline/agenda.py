@@ -28,7 +28,7 @@ from django.urls import reverse
 from amity.alliances.models import AllianceParty
 from amity.core import agenda
 
-from .models import OPEN_STAGES, DealRegistration, OpportunityAlliance, RegistrationStatus
+from .models import OPEN_STAGES, DealRegistration, OpportunityAlliance, OpportunityStage, RegistrationStatus
 
 DATA_KIND = "pipeline"
 
@@ -88,29 +88,62 @@ def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[a
             recipients=_owner(r.alliance.owner_id),
             data_kind=DATA_KIND,
         )
+    # One item per open deal and alliance (thousands in a big program): plain rows rather than
+    # model instances, and the detail URL reversed once.
     links = _between(
         OpportunityAlliance.objects.filter(
             alliance_id__in=alliance_ids,
             opportunity__stage__in=OPEN_STAGES,
             opportunity__archived_at__isnull=True,
-        ).select_related("opportunity", "alliance"),
+        ),
         "opportunity__close_date",
         start,
         end,
+    ).values_list(
+        "alliance_id",
+        "alliance__owner_id",
+        "opportunity_id",
+        "opportunity__name",
+        "opportunity__close_date",
+        "opportunity__stage",
+        "opportunity__amount",
+        "opportunity__currency",
+        "opportunity__probability",
+        "opportunity__owner_id",
     )
-    for link in links.order_by("opportunity__close_date", "pk"):
-        opp = link.opportunity
+    stages = dict(OpportunityStage.choices)
+    url = _detail_url()
+    for (
+        alliance_id,
+        alliance_owner,
+        pk,
+        name,
+        close_date,
+        stage,
+        amount,
+        currency,
+        probability,
+        owner,
+    ) in links.order_by("opportunity__close_date", "pk"):
         yield agenda.AgendaItem(
-            uid=f"opportunity-{opp.pk}-close-{link.alliance_id}",
-            alliance_id=link.alliance_id,
+            uid=f"opportunity-{pk}-close-{alliance_id}",
+            alliance_id=alliance_id,
             kind="opportunity_close",
-            title=f"Expected close: {opp.name}",
-            day=opp.close_date,
-            url=reverse("pipeline:opportunity_detail", args=[opp.pk]),
-            description=f"{opp.get_stage_display()}, {opp.amount:,.2f} {opp.currency} at {opp.probability}%.",
-            recipients=_owner(opp.owner_id or link.alliance.owner_id),
+            title=f"Expected close: {name}",
+            day=close_date,
+            url=url(pk),
+            description=f"{stages.get(stage, stage)}, {amount:,.2f} {currency} at {probability}%.",
+            recipients=_owner(owner or alliance_owner),
             data_kind=DATA_KIND,
         )
+
+
+def _detail_url() -> Any:
+    """``pk -> the opportunity page's URL``, reversed once (the URL is ``…/<pk>/``)."""
+    marker = 987654321
+    template = reverse("pipeline:opportunity_detail", args=[marker])
+    head, tail = template.split(str(marker), 1)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def register() -> None:

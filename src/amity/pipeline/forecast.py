@@ -30,16 +30,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
-    Avg,
+    Case,
     Count,
     DecimalField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -107,7 +110,10 @@ def forecast(*, user: Any, alliance: Alliance | None = None, today: date | None 
     currency = settings.AMITY_REPORTING_CURRENCY
     result = Forecast(currency=currency, alliance=alliance, today=today)
 
-    opportunities = Opportunity.objects.visible_to(user).filter(archived_at__isnull=True)
+    visible = Opportunity.objects.visible_to(user)
+    # Did the visibility rule add conditions (perhaps joins) or redactions for this user?
+    restricted = bool(visible.query.where.children) or bool(getattr(visible, "_redact", None))
+    opportunities = visible.filter(archived_at__isnull=True)
     links = OpportunityAlliance.objects.visible_to(user).filter(
         archived_at__isnull=True, opportunity__archived_at__isnull=True
     )
@@ -118,37 +124,82 @@ def forecast(*, user: Any, alliance: Alliance | None = None, today: date | None 
         links = links.filter(alliance_id__in=revenue)
         opportunities = opportunities.filter(pk__in=links.values("opportunity_id"))
     if alliance is not None:
-        opportunities = opportunities.filter(links__alliance=alliance).distinct()
+        # Every deal linked to the alliance (any link, as a join would): no join, no distinct().
+        opportunities = opportunities.filter(
+            pk__in=OpportunityAlliance.objects.filter(alliance=alliance).values("opportunity_id")
+        )
         links = links.filter(alliance=alliance)
-    # distinct() and aggregates do not mix: narrow by id instead.
-    opportunities = Opportunity.objects.filter(pk__in=opportunities.values("pk"))
+    if restricted:
+        # Narrow by id, so that no row counts twice and the aggregates see the plain amounts.
+        opportunities = Opportunity.objects.filter(pk__in=opportunities.values("pk"))
+
+    # One grouped scan of the opportunities answers the excluded currencies, the totals, the
+    # quarters, the weighted forecast, the funnel and the partner impact; the rest is adding
+    # up a few hundred groups here. The link conditions on the deal itself (not archived, the
+    # currency) hold for the outer row already, so the EXISTS subqueries do not join it again.
+    deal_links = OpportunityAlliance.objects.visible_to(user).filter(archived_at__isnull=True)
+    if user_role(user) == Role.PARTNER:
+        deal_links = deal_links.filter(alliance_id__in=revenue)
+    if alliance is not None:
+        deal_links = deal_links.filter(alliance=alliance)
+    past = _quarters(today, back=3, ahead=1)
+    ahead = _quarters(today, back=0, ahead=4)
+    periods = past + ahead[1:]  # contiguous: three back, this one, three ahead
+    weighted = ExpressionWrapper(
+        F("amount") * F("probability") * Decimal("0.01"),  # not / 100: SQLite divides integers
+        output_field=DecimalField(max_digits=20, decimal_places=4),
+    )
+    cycle = ExpressionWrapper(F("close_date") - TruncDate("created_at"), output_field=DurationField())
+    won_here = Q(stage=WON, currency=currency)
+    groups = list(
+        opportunities.annotate(
+            bucket=Case(
+                *[
+                    When(close_date__gte=p.start, close_date__lte=p.end, then=Value(i))
+                    for i, p in enumerate(periods)
+                ],
+                default=None,
+                output_field=IntegerField(),
+            ),
+            is_sourced=Exists(deal_links.filter(opportunity=OuterRef("pk"), role=PartnerRole.SOURCED)),
+            partnered=Exists(deal_links.filter(opportunity=OuterRef("pk"))),
+        )
+        .values("currency", "stage", "bucket", "is_sourced", "partnered")
+        .annotate(
+            count=Count("pk"),
+            sum_amount=Sum("amount"),
+            amounts=Count("amount"),
+            weighted=Sum(weighted, filter=Q(stage__in=OPEN_STAGES, currency=currency)),
+            sum_cycle=Sum(cycle, filter=won_here),
+            cycles=Count(cycle, filter=won_here),
+        )
+        .order_by()
+    )
 
     # 1. What was left out: other currencies, per currency.
+    excluded: dict[str, list] = {}
+    for g in groups:
+        if g["currency"] != currency:
+            row = excluded.setdefault(g["currency"], [0, ZERO])
+            row[0] += g["count"]
+            row[1] += g["sum_amount"] or ZERO
     result.excluded = [
-        {"currency": row["currency"], "count": row["count"], "amount": _money(row["amount"])}
-        for row in opportunities.exclude(currency=currency)
-        .values("currency")
-        .annotate(count=Count("pk"), amount=Sum("amount"))
-        .order_by("currency")
+        {"currency": code, "count": n, "amount": _money(amount)}
+        for code, (n, amount) in sorted(excluded.items())
     ]
-    opportunities = opportunities.filter(currency=currency)
+    groups = [g for g in groups if g["currency"] == currency]
     links = links.filter(opportunity__currency=currency)
 
     # 2. Attribution. Portfolio total: each won deal once, primary credit sourced if any visible
     # link is sourced.
-    sourced_link = links.filter(opportunity=OuterRef("pk"), role=PartnerRole.SOURCED)
-    any_link = links.filter(opportunity=OuterRef("pk"))
-    won = opportunities.filter(stage=WON).annotate(
-        is_sourced=Exists(sourced_link), partnered=Exists(any_link)
-    )
-    totals = won.aggregate(
-        sourced=Sum("amount", filter=Q(is_sourced=True)),
-        influenced=Sum("amount", filter=Q(is_sourced=False, partnered=True)),
-        direct=Sum("amount", filter=Q(partnered=False)),
-        total=Sum("amount"),
-        deals=Count("pk"),
-    )
-    result.totals = {key: totals[key] if key == "deals" else _money(totals[key]) for key in totals}
+    won = [g for g in groups if g["stage"] == WON]
+    result.totals = {
+        "sourced": _money(_sum(g["sum_amount"] for g in won if g["is_sourced"])),
+        "influenced": _money(_sum(g["sum_amount"] for g in won if not g["is_sourced"] and g["partnered"])),
+        "direct": _money(_sum(g["sum_amount"] for g in won if not g["partnered"])),
+        "total": _money(_sum(g["sum_amount"] for g in won)),
+        "deals": sum(g["count"] for g in won),
+    }
 
     won_links = links.filter(opportunity__stage=WON)
     sourced_q = Q(role=PartnerRole.SOURCED)
@@ -203,91 +254,81 @@ def forecast(*, user: Any, alliance: Alliance | None = None, today: date | None 
     )
 
     # Per fiscal quarter (the last four, this one included), primary credit as in the total.
-    past = _quarters(today, back=3, ahead=1)
-    aggregates = {}
-    for i, period in enumerate(past):
-        aggregates[f"s{i}"] = Sum("amount", filter=_in(period) & Q(is_sourced=True))
-        aggregates[f"i{i}"] = Sum("amount", filter=_in(period) & Q(is_sourced=False, partnered=True))
-        aggregates[f"t{i}"] = Sum("amount", filter=_in(period))
-    figures = won.aggregate(**aggregates)
     result.by_quarter = [
         {
             "label": period.label,
             "start": period.start,
             "end": period.end,
-            "sourced": _money(figures[f"s{i}"]),
-            "influenced": _money(figures[f"i{i}"]),
-            "total": _money(figures[f"t{i}"]),
+            "sourced": _money(_sum(g["sum_amount"] for g in won if g["bucket"] == i and g["is_sourced"])),
+            "influenced": _money(
+                _sum(
+                    g["sum_amount"]
+                    for g in won
+                    if g["bucket"] == i and not g["is_sourced"] and g["partnered"]
+                )
+            ),
+            "total": _money(_sum(g["sum_amount"] for g in won if g["bucket"] == i)),
         }
         for i, period in enumerate(past)
     ]
 
     # 3. Weighted forecast: the next four quarters (this one included) and won this quarter.
-    ahead = _quarters(today, back=0, ahead=4)
-    weighted = ExpressionWrapper(
-        F("amount") * F("probability") * Decimal("0.01"),  # not / 100: SQLite divides integers
-        output_field=DecimalField(max_digits=20, decimal_places=4),
-    )
-    open_q = Q(stage__in=OPEN_STAGES)
-    aggregates = {"won_now": Sum("amount", filter=Q(stage=WON) & _in(ahead[0]))}
-    for i, period in enumerate(ahead):
-        aggregates[f"o{i}"] = Sum("amount", filter=open_q & _in(period))
-        aggregates[f"w{i}"] = Sum(weighted, filter=open_q & _in(period))
-        aggregates[f"c{i}"] = Count("pk", filter=open_q & _in(period))
-    figures = opportunities.aggregate(**aggregates)
-    result.won_this_quarter = _money(figures["won_now"])
+    now = len(past) - 1  # this quarter's bucket
+    result.won_this_quarter = _money(_sum(g["sum_amount"] for g in won if g["bucket"] == now))
+    open_groups = [g for g in groups if g["stage"] in OPEN_STAGES]
     result.forecast = [
         {
             "label": period.label,
             "start": period.start,
             "end": period.end,
-            "count": figures[f"c{i}"],
-            "open": _money(figures[f"o{i}"]),
-            "weighted": _money(figures[f"w{i}"]),
+            "count": sum(g["count"] for g in open_groups if g["bucket"] == now + i),
+            "open": _money(_sum(g["sum_amount"] for g in open_groups if g["bucket"] == now + i)),
+            "weighted": _money(_sum(g["weighted"] for g in open_groups if g["bucket"] == now + i)),
         }
         for i, period in enumerate(ahead)
     ]
 
     # Funnel: open and closed deals by stage.
-    stages = {
-        r["stage"]: r
-        for r in opportunities.values("stage").annotate(count=Count("pk"), amount=Sum("amount")).order_by()
-    }
     result.by_stage = [
         {
             "stage": stage.value,
             "label": stage.label,
-            "count": stages.get(stage.value, {}).get("count", 0),
-            "amount": _money(stages.get(stage.value, {}).get("amount")),
+            "count": sum(g["count"] for g in groups if g["stage"] == stage.value),
+            "amount": _money(_sum(g["sum_amount"] for g in groups if g["stage"] == stage.value)),
         }
         for stage in OpportunityStage
     ]
 
-    # 4. Partner impact.
-    cycle = ExpressionWrapper(F("close_date") - TruncDate("created_at"), output_field=DurationField())
-    impact = opportunities.annotate(partnered=Exists(any_link)).aggregate(
-        **{
-            f"{key}_{name}": agg
-            for key, flag in (("with", True), ("without", False))
-            for name, agg in (
-                ("won", Count("pk", filter=Q(partnered=flag, stage=WON))),
-                ("closed", Count("pk", filter=Q(partnered=flag, stage__in=(WON, LOST)))),
-                ("avg", Avg("amount", filter=Q(partnered=flag, stage=WON))),
-                ("cycle", Avg(cycle, filter=Q(partnered=flag, stage=WON))),
-            )
-        }
-    )
-    for key in ("with", "without"):
-        won_count, closed = impact[f"{key}_won"], impact[f"{key}_closed"]
-        cycle_value = impact[f"{key}_cycle"]
+    # 4. Partner impact: win rate, average won deal, average sales cycle (close date - created
+    # date in the local time zone), with and without a partner.
+    for key, flag in (("with", True), ("without", False)):
+        side = [g for g in groups if bool(g["partnered"]) == flag]
+        won_side = [g for g in side if g["stage"] == WON]
+        won_count = sum(g["count"] for g in won_side)
+        closed = sum(g["count"] for g in side if g["stage"] in (WON, LOST))
+        amounts = sum(g["amounts"] for g in won_side)
+        cycles = sum(g["cycles"] for g in won_side)
+        cycle_total = sum((_as_duration(g["sum_cycle"]) for g in won_side if g["cycles"]), timedelta())
         result.impact[key] = {
             "won": won_count,
             "closed": closed,
             "win_rate": (Decimal(won_count * 100) / closed).quantize(Decimal("0.1")) if closed else None,
-            "average_deal": _money(impact[f"{key}_avg"]) if impact[f"{key}_avg"] is not None else None,
-            "average_cycle_days": _days(cycle_value),
+            "average_deal": _money(_sum(g["sum_amount"] for g in won_side) / amounts) if amounts else None,
+            "average_cycle_days": _days(cycle_total / cycles) if cycles else None,
         }
     return result
+
+
+def _sum(values: Any) -> Decimal:
+    """Add up per-group sums (a group's ``None`` - nothing to add - counts as zero)."""
+    return sum((v for v in values if v is not None), ZERO)
+
+
+def _as_duration(value: Any) -> timedelta:
+    """A summed duration as a timedelta (SQLite may return microseconds)."""
+    if isinstance(value, timedelta):
+        return value
+    return timedelta(microseconds=int(value or 0))
 
 
 def _days(value: Any) -> Decimal | None:

@@ -314,27 +314,33 @@ def find_matches(registration: DealRegistration, today: date | None = None) -> l
     earlier active registration. Expired, rejected and lapsed registrations are no conflict."""
     today = today or _today()
     name, domain = registration.normalized_name, registration.domain
-    key = Q(normalized_name=name) if name else Q(pk__in=[])
-    if domain:
+    if not name and not domain:
+        return []  # nothing to match on
+    key = Q(normalized_name=name) if name else Q(domain=domain)
+    if name and domain:
         key |= Q(domain=domain)
-    found: list[RegistrationMatch] = []
-    accounts = Account.objects.filter(key, archived_at__isnull=True)
+    # Ids and the matched keys only (the matches are stored, never shown from here): plain
+    # rows, no model instances.
     opportunities = (
-        Opportunity.objects.filter(account__in=accounts, stage__in=OPEN_STAGES, archived_at__isnull=True)
-        .select_related("account")
-        .order_by("pk")
-    )
-    for opp in opportunities:
-        found.append(
-            RegistrationMatch(
-                registration=registration,
-                kind=MatchKind.OPEN_OPPORTUNITY,
-                opportunity=opp,
-                account=opp.account,
-                on_name=bool(name) and opp.account.normalized_name == name,
-                on_domain=bool(domain) and opp.account.domain == domain,
-            )
+        Opportunity.objects.filter(
+            account__in=Account.objects.filter(key, archived_at__isnull=True),
+            stage__in=OPEN_STAGES,
+            archived_at__isnull=True,
         )
+        .order_by("pk")
+        .values_list("pk", "account_id", "account__normalized_name", "account__domain")
+    )
+    found = [
+        RegistrationMatch(
+            registration=registration,
+            kind=MatchKind.OPEN_OPPORTUNITY,
+            opportunity_id=opportunity_id,
+            account_id=account_id,
+            on_name=bool(name) and account_name == name,
+            on_domain=bool(domain) and account_domain == domain,
+        )
+        for opportunity_id, account_id, account_name, account_domain in opportunities
+    ]
     others = (
         DealRegistration.objects.filter(key, archived_at__isnull=True)
         .exclude(pk=registration.pk)
@@ -343,16 +349,17 @@ def find_matches(registration: DealRegistration, today: date | None = None) -> l
             | Q(status=RegistrationStatus.APPROVED, protection_until__gte=today)
         )
         .order_by("pk")
+        .values_list("pk", "organization_id", "normalized_name", "domain")
     )
-    for other in others:
-        same = other.organization_id == registration.organization_id
+    for other_id, organization_id, other_name, other_domain in others:
+        same = organization_id == registration.organization_id
         found.append(
             RegistrationMatch(
                 registration=registration,
                 kind=MatchKind.DUPLICATE if same else MatchKind.COMPETING_REGISTRATION,
-                other_registration=other,
-                on_name=bool(name) and other.normalized_name == name,
-                on_domain=bool(domain) and other.domain == domain,
+                other_registration_id=other_id,
+                on_name=bool(name) and other_name == name,
+                on_domain=bool(domain) and other_domain == domain,
             )
         )
     return found

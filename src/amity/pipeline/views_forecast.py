@@ -39,8 +39,10 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "title": "Forecast & attribution",
         "result": result,
         "alliance": scope,
+        # The scope picker needs ids and names only (one option per alliance).
         "alliances": Alliance.objects.visible_to(request.user)
         .filter(archived_at__isnull=True)
+        .only("id", "name")
         .order_by("name"),
         "stage_chart": {
             "labels": [s["label"] for s in result.by_stage],
