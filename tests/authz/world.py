@@ -40,6 +40,7 @@ NOT_PLANTED = {
     "alliances.SharingSetting": "the sharing settings are what the tests set",
     "notifications.ScheduledRun": "the worker's once-a-day guard: no user-facing data",
     "core.IdempotencyRecord": "answers stored per client for API retries: read only by the middleware",
+    "notifications.WorkerHeartbeat": "a running worker's liveness: no user-facing data",
 }
 
 
