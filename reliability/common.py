@@ -356,3 +356,34 @@ class Cluster:
         with contextlib.suppress(Exception):
             self.stop("immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def scenario_main(doc: str, run, **options: Any) -> None:
+    """The command line of one scenario: ``--quick`` plus ``options`` (name=default, given as
+    ``--name``), then ``run(quick=..., **options)``; prints the result as JSON, exit 1 unless ok."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    for name, default in options.items():
+        kind = type(default) if default is not None else float
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=default)
+    args = vars(parser.parse_args())
+    try:
+        result = run(**args)
+    except Skip as exc:
+        print(f"skipped: {exc}")
+        return
+    print(json.dumps(result.as_dict(), indent=2))
+    raise SystemExit(0 if result.ok else 1)
+
+
+def shared_pg_reachable() -> bool:
+    """Whether the shared PostgreSQL server (``AMITY_RELIABILITY_PG``) answers."""
+    try:
+        import psycopg
+
+        with psycopg.connect(SHARED_PG + "/postgres", connect_timeout=3):
+            return True
+    except Exception:
+        return False

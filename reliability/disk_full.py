@@ -10,8 +10,6 @@ skipped and said so.
 
 from __future__ import annotations
 
-import argparse
-import json
 import socket
 import subprocess
 import sys
@@ -23,7 +21,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reliability.common import Result, base_env, django_eval, free_port, prepare, start_server
+from reliability.common import Result, base_env, django_eval, free_port, prepare, scenario_main, start_server
 from reliability.worker_kill import accounts_csv
 
 COUNT = """
@@ -159,12 +157,7 @@ def run(*, quick: bool = False, work_dir: Path | None = None) -> Result:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    result = run(quick=args.quick)
-    print(json.dumps(result.as_dict(), indent=2))
-    raise SystemExit(0 if result.ok else 1)
+    scenario_main(__doc__, run)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,6 @@ its history row).
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 import threading
@@ -27,7 +25,16 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reliability.common import Cluster, Result, Skip, base_env, django_eval, free_port, prepare, start_server
+from reliability.common import (
+    Cluster,
+    Result,
+    base_env,
+    django_eval,
+    free_port,
+    prepare,
+    scenario_main,
+    start_server,
+)
 
 #: A 503 slower than this does not count as failing fast.
 FAST = 2.0
@@ -222,17 +229,7 @@ def _probe_health(base: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--port", type=int, default=55432)
-    args = parser.parse_args()
-    try:
-        result = run(quick=args.quick, port=args.port)
-    except Skip as exc:
-        print(f"skipped: {exc}")
-        return
-    print(json.dumps(result.as_dict(), indent=2))
-    raise SystemExit(0 if result.ok else 1)
+    scenario_main(__doc__, run, port=55432)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -27,7 +28,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reliability import disk_full, pg_restart, soak, webhook_kill, worker_kill
-from reliability.common import ROOT, Result, Skip
+from reliability.common import ROOT, SHARED_PG, Result, Skip, shared_pg_reachable
 
 BUDGET = 15 * 60
 
@@ -36,8 +37,14 @@ def pytest_backup(quick: bool) -> Result:
     result = Result("backup/restore + upgrade (pytest)")
     started = time.monotonic()
     files = ["tests/reliability/test_backup.py", "tests/reliability/test_migrations_from_previous.py"]
+    env = dict(os.environ)
+    if not env.get("AMITY_TEST_DATABASE_URL", "").startswith("postgres") and shared_pg_reachable():
+        # The PostgreSQL halves (SQLite <-> PostgreSQL archive, the upgrade) use scratch
+        # databases on that server; without it they skip.
+        env["AMITY_TEST_DATABASE_URL"] = f"{SHARED_PG}/amity_rel_backup"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
+        env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,

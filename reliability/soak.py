@@ -12,8 +12,6 @@ the clients recorded: every confirmed create exactly once, every confirmed edit'
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import sys
 import tempfile
@@ -32,6 +30,7 @@ from reliability.common import (
     drop_shared_pg_database,
     free_port,
     prepare,
+    scenario_main,
     shared_pg_database,
     start_server,
 )
@@ -272,15 +271,7 @@ def run(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=None)
-    parser.add_argument("--database-url", default="")
-    args = parser.parse_args()
-    result = run(quick=args.quick, users=args.users, seconds=args.seconds, database_url=args.database_url)
-    print(json.dumps(result.as_dict(), indent=2))
-    raise SystemExit(0 if result.ok else 1)
+    scenario_main(__doc__, run, users=50, seconds=None, database_url="")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,6 @@ success.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import tempfile
 import threading
@@ -24,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reliability.common import Result, base_env, django_eval, prepare, start_worker
+from reliability.common import Result, base_env, django_eval, prepare, scenario_main, start_worker
 
 SETUP = """
 import json, uuid
@@ -151,13 +149,7 @@ def run(*, quick: bool = False, database_url: str = "", work_dir: Path | None = 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--database-url", default="")
-    args = parser.parse_args()
-    result = run(quick=args.quick, database_url=args.database_url)
-    print(json.dumps(result.as_dict(), indent=2))
-    raise SystemExit(0 if result.ok else 1)
+    scenario_main(__doc__, run, database_url="")
 
 
 if __name__ == "__main__":

@@ -12,9 +12,7 @@ the accounts counted by external id (each exactly once, none missing).
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import sys
 import tempfile
 import time
@@ -23,7 +21,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reliability.common import Result, base_env, django_eval, prepare, start_worker
+from reliability.common import Result, base_env, django_eval, prepare, scenario_main, start_worker
 
 STALE = "15"  # AMITY_WORKER_STALE_SECONDS for the scenario (default 60)
 
@@ -147,13 +145,7 @@ def run(*, quick: bool = False, database_url: str = "", work_dir: Path | None = 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--database-url", default="")
-    args = parser.parse_args()
-    result = run(quick=args.quick, database_url=args.database_url)
-    print(json.dumps(result.as_dict(), indent=2))
-    raise SystemExit(0 if result.ok else 1)
+    scenario_main(__doc__, run, database_url="")
 
 
 if __name__ == "__main__":

@@ -155,6 +155,24 @@ def test_hubspot_deals_find_or_create_their_company_by_name(manager):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
 
 
+def test_a_hubspot_deal_without_a_company_names_the_associated_company_column(manager, tmp_path):
+    # Found by the importer fuzz: the error named the internal field "account_external_id".
+    lines = HS_DEALS.read_text(encoding="utf-8-sig").splitlines()
+    row = next(csv.reader([lines[1]]))
+    row[6] = ""
+    out = StringIO()
+    csv.writer(out).writerows([next(csv.reader([lines[0]])), row])
+    orphan = tmp_path / "no_company.csv"
+    orphan.write_text(out.getvalue(), encoding="utf-8")
+
+    result = import_file(orphan, "opportunities", user=manager)
+
+    [error] = list(result.errors)
+    assert (error.line, error.column, error.value) == (2, "Associated Company", "")
+    assert error.reason == "no account given: the deal must name one"
+    assert not Opportunity.objects.exists()
+
+
 def test_an_account_known_by_name_adopts_the_external_id(manager):
     existing = AccountFactory(name="Northwind Traders Inc.")
 

@@ -75,49 +75,85 @@ def encode(rows: list[list[str]], encoding: str, delimiter: str, quoting: int) -
         return None  # not representable in that encoding: a real export could not hold it either
 
 
-@st.composite
-def account_exports(draw):
-    header = ["Id", "Name", "Website", "BillingCountry", "Industry", "Type"]
-    n = draw(st.integers(1, 8))
-    rows = [header]
-    for i in range(n):
-        ext = draw(st.sampled_from([f"001A{i:05d}", "", "001A00000", " ", "x" * 70]))
-        rows.append(
-            [
-                ext,
-                draw(cell()),
-                draw(cell()),
-                draw(cell()),
-                draw(cell()),
-                draw(st.sampled_from(["Customer", "Prospect", "?"])),
-            ]
-        )
-    return rows
+def one_of(*values: str):
+    return st.sampled_from(values)
 
 
 @st.composite
-def opportunity_exports(draw):
-    header = ["Id", "AccountId", "Name", "StageName", "Amount", "Probability", "CloseDate", "CurrencyIsoCode"]
+def export(draw, columns: dict):
+    """A header and 1-8 data rows; each column's strategy is a function of the row number."""
     n = draw(st.integers(1, 8))
-    rows = [header]
-    for i in range(n):
-        rows.append(
-            [
-                f"006B{i:05d}",
-                draw(st.sampled_from(["001KNOWN", "001UNKNOWN", ""])),
-                draw(cell()),
-                draw(
-                    st.sampled_from(
-                        ["Prospecting", "Closed Won", "Closed Lost", "Negotiation/Review", "Nope", ""]
-                    )
-                ),
-                draw(amount_cell()),
-                draw(st.sampled_from(["", "0", "50", "100", "101", "-1", "33.5", "50%", "x"])),
-                draw(date_cell()),
-                draw(st.sampled_from(["", "EUR", "usd", "XXX", "EURO", "€"])),
-            ]
-        )
-    return rows
+    return [list(columns)] + [[draw(column(i)) for column in columns.values()] for i in range(n)]
+
+
+def account_exports():
+    return export(
+        {
+            "Id": lambda i: one_of(f"001A{i:05d}", "", "001A00000", " ", "x" * 70),
+            "Name": lambda i: cell(),
+            "Website": lambda i: cell(),
+            "BillingCountry": lambda i: cell(),
+            "Industry": lambda i: cell(),
+            "Type": lambda i: one_of("Customer", "Prospect", "?"),
+        }
+    )
+
+
+def opportunity_exports():
+    return export(
+        {
+            "Id": lambda i: st.just(f"006B{i:05d}"),
+            "AccountId": lambda i: one_of("001KNOWN", "001UNKNOWN", ""),
+            "Name": lambda i: cell(),
+            "StageName": lambda i: one_of(
+                "Prospecting", "Closed Won", "Closed Lost", "Negotiation/Review", "Nope", ""
+            ),
+            "Amount": lambda i: amount_cell(),
+            "Probability": lambda i: one_of("", "0", "50", "100", "101", "-1", "33.5", "50%", "x"),
+            "CloseDate": lambda i: date_cell(),
+            "CurrencyIsoCode": lambda i: one_of("", "EUR", "usd", "XXX", "EURO", "€"),
+        }
+    )
+
+
+def hubspot_company_exports():
+    return export(
+        {
+            "Record ID": lambda i: one_of(f"{9000 + i}", "", " ", "9000", "x" * 70),
+            "Company name": lambda i: cell(),
+            "Company Domain Name": lambda i: cell(),
+            "Country/Region": lambda i: one_of("Germany", "DE", "France", "", "Atlantis") | cell(),
+            "Industry": lambda i: cell(),
+            "Lifecycle Stage": lambda i: one_of(
+                "customer", "lead", "opportunity", "evangelist", "", "other", "?"
+            ),
+        }
+    )
+
+
+def hubspot_deal_exports():
+    return export(
+        {
+            "Record ID": lambda i: st.just(f"{7000 + i}"),
+            "Deal Name": lambda i: cell(),
+            "Deal Stage": lambda i: one_of(
+                "appointmentscheduled",
+                "closedwon",
+                "closedlost",
+                "contractsent",
+                "Decision maker bought-in",
+                "?",
+                "",
+            ),
+            "Amount": lambda i: amount_cell(),
+            "Close Date": lambda i: date_cell() | one_of("31/12/2026", "29/02/2028", "12/31/2026"),
+            "Pipeline": lambda i: one_of("default", "Sales Pipeline", ""),
+            "Associated Company": lambda i: (
+                one_of("Known Company GmbH", "known company gmbh", "Brand New Co", "") | cell()
+            ),
+            "Currency": lambda i: one_of("", "EUR", "usd", "XXX"),
+        }
+    )
 
 
 file_options = st.tuples(
@@ -148,63 +184,90 @@ def check_accounted_for(result, data_rows: int, header: list[str]) -> None:
         assert error.column == "" or error.column in header  # "" = the row itself (e.g. too many values)
 
 
-@given(rows=account_exports(), options=file_options)
-def test_a_generated_account_export_is_stored_exactly_or_rejected_row_by_row(rows, options, admin, home):
-    data = encode(rows, *options)
-    if data is None:
+def import_or_refused(raw: bytes, kind: str, admin):
+    """Import ``raw``; a file refused as a whole must say why and leave nothing behind (None)."""
+    counts = (Account.objects.count(), Opportunity.objects.count())
+    try:
+        return run_import(io.BytesIO(raw), kind, sink=DatabaseSink(user=admin))
+    except ImportFileError as exc:
+        assert exc.message and (Account.objects.count(), Opportunity.objects.count()) == counts
+        return None
+
+
+@st.composite
+def encoded(draw, exports: dict):
+    """(system, rows, file bytes) of one CRM's export; bytes None when the encoding cannot hold it."""
+    system = draw(st.sampled_from(sorted(exports)))
+    rows = draw(exports[system])
+    return system, rows, encode(rows, *draw(file_options))
+
+
+ACCOUNT_EXPORTS = {"salesforce": account_exports(), "hubspot": hubspot_company_exports()}
+DEAL_EXPORTS = {"salesforce": opportunity_exports(), "hubspot": hubspot_deal_exports()}
+
+
+@given(export=encoded(ACCOUNT_EXPORTS))
+def test_a_generated_account_export_is_stored_exactly_or_rejected_row_by_row(export, admin, home):
+    system, rows, raw = export
+    if raw is None:
         return
     with rolled_back():
         before = Account.objects.count()
-        try:
-            result = run_import(io.BytesIO(data), "accounts", sink=DatabaseSink(user=admin))
-        except ImportFileError as exc:
-            assert exc.message and Account.objects.count() == before  # nothing half-written
+        result = import_or_refused(raw, "accounts", admin)
+        if result is None:
             return
         check_accounted_for(result, len(rows) - 1, rows[0])
         assert Account.objects.count() == before + result.created
-        for line in rows[1:]:
-            ext = line[0].strip()
-            if ext and ext not in {e.value.strip() for e in result.errors.first if e.column == "Id"}:
-                stored = Account.objects.filter(external_ids__salesforce=ext).first()
-                if stored is not None:
-                    assert "\x00" not in stored.name and stored.name == stored.name.strip()
+        for account in Account.objects.filter(external_ids__has_key=system):
+            assert "\x00" not in account.name and account.name == account.name.strip()
+            assert account.status in ("customer", "prospect")  # a CRM status Amity lacks: prospect
+            assert len(account.country) in (0, 2)  # ISO codes only; a name it cannot place is left blank
         # The same file again: nothing new.
-        again = run_import(io.BytesIO(data), "accounts", sink=DatabaseSink(user=admin))
+        again = run_import(io.BytesIO(raw), "accounts", sink=DatabaseSink(user=admin))
         assert again.created == 0 and Account.objects.count() == before + result.created
 
 
-@given(rows=opportunity_exports(), options=file_options)
-def test_a_generated_opportunity_export_stores_amounts_exactly_or_names_row_and_column(
-    rows, options, admin, home
-):
-    data = encode(rows, *options)
-    if data is None:
+@given(export=encoded(DEAL_EXPORTS))
+def test_a_generated_deal_export_stores_amounts_exactly_or_names_row_and_column(export, admin, home):
+    system, rows, raw = export
+    if raw is None:
         return
+    col = {name: i for i, name in enumerate(rows[0])}
     with rolled_back():
         from tests.pipeline.factories import AccountFactory
 
-        AccountFactory(external_ids={"salesforce": "001KNOWN"})
-        before = Opportunity.objects.count()
-        try:
-            result = run_import(io.BytesIO(data), "opportunities", sink=DatabaseSink(user=admin))
-        except ImportFileError as exc:
-            assert exc.message and Opportunity.objects.count() == before
+        # Salesforce deals name it by id, HubSpot deals by name (and create a company it lacks).
+        known = AccountFactory(name="Known Company GmbH", external_ids={"salesforce": "001KNOWN"})
+        result = import_or_refused(raw, "opportunities", admin)
+        if result is None:
             return
         check_accounted_for(result, len(rows) - 1, rows[0])
-        assert Opportunity.objects.count() == before + result.created
         refused = {e.line for e in result.errors.first}
-        stored = {o.external_ids["salesforce"]: o for o in Opportunity.objects.all() if o.external_ids}
+        stored = {o.external_ids[system]: o for o in Opportunity.objects.filter(external_ids__has_key=system)}
+        assert len(stored) == result.created
         for line_no, line in zip(physical_lines(rows), rows[1:], strict=True):
             opp = stored.get(line[0])
             if line_no in refused:
                 assert opp is None  # a refused row writes nothing
                 continue
             assert opp is not None, (line_no, line, list(result.errors.first))
+            company = line[col["AccountId"]] if system == "salesforce" else line[col["Associated Company"]]
+            if company.strip().lower() in ("001known", "known company gmbh"):
+                assert opp.account_id == known.pk  # found, not duplicated
             assert isinstance(opp.amount, Decimal) and opp.amount == opp.amount.quantize(Decimal("0.01"))
-            if line[4].strip():
-                expected = Decimal(line[4].replace(",", "") if "." in line[4] else line[4].replace(",", "."))
-                assert opp.amount == expected
+            amount = line[col["Amount"]]
+            if amount.strip():
+                assert opp.amount == Decimal(
+                    amount.replace(",", "") if "." in amount else amount.replace(",", ".")
+                )
             assert 0 <= opp.probability <= 100
+        # The same file again: no new deal and no new company.
+        accounts, deals = Account.objects.count(), Opportunity.objects.count()
+        again = run_import(io.BytesIO(raw), "opportunities", sink=DatabaseSink(user=admin))
+        assert again.created == 0 and (Account.objects.count(), Opportunity.objects.count()) == (
+            accounts,
+            deals,
+        )
 
 
 upload_bytes = st.one_of(

@@ -314,13 +314,17 @@ class DatabaseSink:
                 by_id.get(ref_id) if ref_id else by_name.get(normalize_name(ref_name)) if ref_name else None
             )
             if account is None:
-                field = "account_external_id" if ref_id or not ref_name else "account_name"
+                # Name the column the file has: HubSpot deals name their company, not an id.
+                by_id_column = _column(system, OPPORTUNITIES, "account_external_id") != "account_external_id"
+                field = "account_external_id" if ref_id or (not ref_name and by_id_column) else "account_name"
                 errors.append(
                     RowError(
                         record.line,
                         _column(system, OPPORTUNITIES, field),
                         ref_id or ref_name or "",
-                        "account not found",
+                        "account not found"
+                        if ref_id or ref_name
+                        else "no account given: the deal must name one",
                     )
                 )
                 continue
