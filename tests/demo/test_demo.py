@@ -230,3 +230,56 @@ def test_demo_command_prints_the_users_and_password_and_serves_unless_told_not_t
 
     call_command("demo", "--port", "8123", stdout=StringIO())
     assert calls == [("serve", {"port": "8123"})]
+
+
+@pytest.mark.parametrize("username", ["hannah", "alice", "sam", "priya", "lena"])
+def test_the_dashboard_panels_count_what_the_agenda_holds(demo, db, username):
+    """The panels' fast path (sources counting in the database) against the agenda read item by
+    item, on the demo portfolio: the same count per kind and the same first items."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amity.core import agenda
+    from amity.notifications import selectors as panels
+
+    user = User.objects.get(username=username)
+    today = timezone.localdate()
+    result = panels.dashboard_agenda(user=user, today=today)
+    for name, start, end in (
+        ("overdue", today - timedelta(days=panels.OVERDUE_LOOKBACK_DAYS), today - timedelta(days=1)),
+        ("due", today, today + timedelta(days=panels.WEEK_DAYS)),
+    ):
+        slow = agenda.summarize(
+            panels.agenda_for(user=user, start=start, end=end), panels.PANEL_ITEMS_PER_KIND
+        )
+        groups = {g.kind.code: g for g in result[f"{name}_groups"]}
+        assert {k: c for k, (c, _) in slow.items()} == {k: g.count for k, g in groups.items()}, name
+        assert {k: [i.uid for i in first] for k, (_, first) in slow.items()} == {
+            k: [e.item.uid for e in g.shown] for k, g in groups.items()
+        }, name
+        assert result[f"{name}_count"] == sum(c for c, _ in slow.values())
+    if username == "hannah":
+        assert result["overdue_count"] and result["due_count"]  # the demo has both
+
+
+def test_every_agenda_summary_answers_what_counting_its_items_would(demo, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amity.alliances.models import Alliance
+    from amity.core import agenda
+
+    ids = Alliance.objects.values_list("pk", flat=True)
+    today = timezone.localdate()
+    with_summary = {name: r for name, r in agenda.registered().items() if r.summary is not None}
+    assert {"pipeline", "planning.milestones", "agreements"} <= set(with_summary)
+    for name, source in with_summary.items():
+        for back, ahead in ((365, -1), (0, 7), (90, 120)):
+            start, end = today - timedelta(days=back), today + timedelta(days=ahead)
+            for limit in (0, 1, 4):
+                slow = agenda.summarize(
+                    (i for i in source.source(ids, start, end) if agenda.within(i, start, end)), limit
+                )
+                assert source.summary(ids, start, end, limit) == slow, (name, back, ahead, limit)

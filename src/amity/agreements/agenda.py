@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from amity.core import agenda
@@ -29,6 +30,7 @@ from .models import OPEN_STATUSES, Agreement, AgreementStatus, Commitment
 
 DATA_AGREEMENTS = "agreements"
 DATA_COMMITMENTS = "commitments"
+COMMITMENT_DUE = "commitment_due"
 
 
 def _recipients(*ids: int | None) -> tuple[int, ...]:
@@ -117,13 +119,20 @@ def expiry_items(alliance_ids: Any, start: date | None, end: date | None) -> Ite
         )
 
 
-def commitment_items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[agenda.AgendaItem]:
-    qs = _between(
+def _commitments(alliance_ids: Any, start: date | None, end: date | None) -> Any:
+    return _between(
         Commitment.objects.filter(alliance_id__in=alliance_ids, archived_at__isnull=True),
         "due_date",
         start,
         end,
     ).select_related("alliance", "party")
+
+
+def commitment_items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[agenda.AgendaItem]:
+    return _commitment_items(_commitments(alliance_ids, start, end))
+
+
+def _commitment_items(qs: Any) -> Iterable[agenda.AgendaItem]:
     for c in qs.order_by("due_date", "pk").only(
         "pk",
         "title",
@@ -138,7 +147,7 @@ def commitment_items(alliance_ids: Any, start: date | None, end: date | None) ->
         yield agenda.AgendaItem(
             uid=f"commitment-{c.pk}-due",
             alliance_id=c.alliance_id,
-            kind="commitment_due",
+            kind=COMMITMENT_DUE,
             title=f"Commitment due: {c.title} ({c.party.name}, {c.alliance.name})",
             day=c.due_date,
             url=c.get_absolute_url(),
@@ -156,5 +165,19 @@ def source(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[
     yield from commitment_items(alliance_ids, start, end)
 
 
+def summary(alliance_ids: Any, start: date | None, end: date | None, limit: int) -> agenda.Counted:
+    """The dashboard's counts: the (few) notice and expiry dates item by item, the open
+    commitments counted in the database (``core.agenda``)."""
+    dates = chain(notice_items(alliance_ids, start, end), expiry_items(alliance_ids, start, end))
+    result = agenda.summarize((i for i in dates if agenda.within(i, start, end)), limit)
+    open_ones = _commitments(alliance_ids, start, end).filter(status__in=OPEN_STATUSES)
+    count, first = agenda.counted(open_ones, "due_date", limit, _commitment_items)
+    if count:
+        result[COMMITMENT_DUE] = (count, first)
+    return result
+
+
 def register() -> None:
-    agenda.register("agreements", source)
+    # Its items are of two sharing kinds (documents, commitments): a partner's dashboard takes
+    # the item path (its few alliances); ours the summary.
+    agenda.register("agreements", source, summary=summary)

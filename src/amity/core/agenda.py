@@ -8,6 +8,10 @@ of date shows up everywhere by registering once.
 
 ``alliance_ids`` is always the result of the visibility rule for the person asking, so a
 source never decides visibility itself; a source must query in bulk (no query per item).
+
+A source with many items (a big program's open deals) also registers a *summary* for the
+dashboard's panels: per kind the count of its OPEN items and the first few, counted in the
+database (``counted``) - exactly what ``summarize`` would answer over its items.
 """
 
 from __future__ import annotations
@@ -45,27 +49,84 @@ class AgendaItem:
 
 
 Source = Callable[[Any, date | None, date | None], Iterable[AgendaItem]]
-_SOURCES: dict[str, Source] = {}
+#: Per kind: how many OPEN items, and the first ones of them (``order``), at most a limit.
+Counted = dict[str, tuple[int, list[AgendaItem]]]
+#: A source's fast path for the dashboard panels: ``summary(alliance_ids, start, end, limit)``
+#: counts its OPEN items per kind in the database instead of building every one (a big
+#: program has hundreds of thousands of open deals). It must answer what ``summarize`` would
+#: answer over the source's items.
+Summary = Callable[[Any, date | None, date | None, int], Counted]
 
 
-def register(name: str, source: Source) -> None:
+@dataclass(frozen=True)
+class Registered:
+    source: Source
+    summary: Summary | None = None
+    #: The sharing kind of every item of the source, when it is one (``summary`` is then asked
+    #: for the alliances that share that kind only); "" when the items differ.
+    data_kind: str = ""
+
+
+_SOURCES: dict[str, Registered] = {}
+
+
+def register(name: str, source: Source, *, summary: Summary | None = None, data_kind: str = "") -> None:
     """Register a source under a unique name (idempotent: re-registering replaces it)."""
-    _SOURCES[name] = source
+    _SOURCES[name] = Registered(source, summary, data_kind)
 
 
 def sources() -> dict[str, Source]:
+    return {name: r.source for name, r in _SOURCES.items()}
+
+
+def registered() -> dict[str, Registered]:
     return dict(_SOURCES)
+
+
+def order(item: AgendaItem) -> tuple:
+    """The agenda's order: by day, timed items by their start, then by uid."""
+    return (item.day, item.start.timestamp() if item.start else 0.0, item.uid)
+
+
+def within(item: AgendaItem, start: date | None, end: date | None) -> bool:
+    return (start is None or item.day >= start) and (end is None or item.day <= end)
 
 
 def items(alliance_ids: Any, start: date | None = None, end: date | None = None) -> list[AgendaItem]:
     """Every registered item of these alliances with ``start <= day <= end`` (open bounds: None)."""
     found: list[AgendaItem] = []
-    for source in _SOURCES.values():
-        for item in source(alliance_ids, start, end):
-            if (start is None or item.day >= start) and (end is None or item.day <= end):
-                found.append(item)
-    found.sort(key=lambda i: (i.day, i.start.timestamp() if i.start else 0.0, i.uid))
+    for registered_source in _SOURCES.values():
+        found.extend(i for i in registered_source.source(alliance_ids, start, end) if within(i, start, end))
+    found.sort(key=order)
     return found
+
+
+def summarize(found: Iterable[AgendaItem], limit: int) -> Counted:
+    """Count OPEN items per kind and keep the first ``limit`` of each (the slow path of a summary)."""
+    by_kind: dict[str, list[AgendaItem]] = {}
+    for item in found:
+        if item.status == OPEN:
+            by_kind.setdefault(item.kind, []).append(item)
+    return {k: (len(v), sorted(v, key=order)[:limit]) for k, v in by_kind.items()}
+
+
+def counted(
+    qs: Any, day_field: str, limit: int, build: Callable[[Any], Iterable[AgendaItem]]
+) -> tuple[int, list[AgendaItem]]:
+    """The fast path for one kind: ``qs`` holds exactly its OPEN rows; count them in the
+    database and build only the first ``limit`` items - from the rows on the earliest days,
+    every row of the last such day included (ties are ordered by uid, as the agenda orders)."""
+    count = qs.count()
+    if not count or limit <= 0:
+        return count, []
+    last = qs.order_by(day_field).values_list(day_field, flat=True)[min(limit, count) - 1]
+    return count, sorted(build(qs.filter(**{f"{day_field}__lte": last})), key=order)[:limit]
+
+
+def merge(into: Counted, more: Counted, limit: int) -> None:
+    for kind, (count, first) in more.items():
+        had, kept = into.get(kind, (0, []))
+        into[kind] = (had + count, sorted([*kept, *first], key=order)[:limit])
 
 
 #: Daily passes that change state before the day's reminders are given (e.g. agreements that

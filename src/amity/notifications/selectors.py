@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amity.alliances import sharing
-from amity.alliances.models import Alliance
+from amity.alliances.models import Alliance, DataKind, shared_alliance_ids
 from amity.core import agenda
-from amity.core.agenda import OPEN, AgendaItem
+from amity.core.agenda import AgendaItem
 from amity.core.permissions import is_internal
 
 from .ics import absolute_url
@@ -91,7 +91,8 @@ class PanelEntry:
 @dataclass
 class PanelGroup:
     kind: Kind
-    entries: list[PanelEntry] = field(default_factory=list)
+    entries: list[PanelEntry] = field(default_factory=list)  # the first ones (at most PANEL_ITEMS_PER_KIND)
+    count: int = 0  # all of the kind in the panel
 
     @property
     def shown(self) -> list[PanelEntry]:
@@ -99,40 +100,66 @@ class PanelGroup:
 
     @property
     def more(self) -> int:
-        return max(0, len(self.entries) - PANEL_ITEMS_PER_KIND)
+        return max(0, self.count - len(self.shown))
 
 
-def _group(entries: list[PanelEntry]) -> list[PanelGroup]:
-    groups: dict[str, PanelGroup] = {}
-    for entry in entries:
-        groups.setdefault(entry.item.kind, PanelGroup(kind(entry.item.kind))).entries.append(entry)
-    return sorted(groups.values(), key=lambda g: (g.kind.order, g.kind.label))
+def panel_counts(*, user: Any, start: date, end: date, limit: int = PANEL_ITEMS_PER_KIND) -> agenda.Counted:
+    """Per kind, the open agenda items from ``start`` to ``end`` that ``user`` may see: how many,
+    and the first ``limit`` of them. Sources with a summary count in the database (a big
+    program's open deals); the others are read item by item, as ``agenda_for`` does."""
+    ids = visible_alliance_ids(user=user)
+    organization_id = None if is_internal(user) else getattr(user, "organization_id", None)
+    sees = None if is_internal(user) else sharing.kind_filter(organization_id)
+    counted: agenda.Counted = {}
+    for source in agenda.registered().values():
+        if source.summary is not None and (sees is None or source.data_kind in DataKind.values):
+            scope = (
+                ids
+                if sees is None
+                else ids.filter(pk__in=shared_alliance_ids(organization_id, source.data_kind))
+            )
+            part = source.summary(scope, start, end, limit)
+        else:
+            found = (i for i in source.source(ids, start, end) if agenda.within(i, start, end))
+            if sees is not None:
+                found = (i for i in found if sees(i.alliance_id, i.data_kind))
+            part = agenda.summarize(found, limit)
+        agenda.merge(counted, part, limit)
+    return counted
+
+
+def _groups(counted: agenda.Counted, names: dict[int, str], days) -> list[PanelGroup]:
+    groups = [
+        PanelGroup(
+            kind(code),
+            [PanelEntry(i, names.get(i.alliance_id, ""), days(i)) for i in first],
+            count,
+        )
+        for code, (count, first) in counted.items()
+        if count
+    ]
+    return sorted(groups, key=lambda g: (g.kind.order, g.kind.label))
 
 
 def dashboard_agenda(*, user: Any, today: date | None = None) -> dict[str, Any]:
-    """ "Due this week" (open, today … today + 7) and "Overdue" (open, before today).
-
-    One call to the agenda for both panels, then one query for the alliance names.
-    """
+    """ "Overdue" (open, before today, looking back a year) and "Due this week" (open, today …
+    today + 7): per kind how many and the first few - the longest overdue first, the soonest due
+    first. Counted per source (in the database where a source can), then one query for the
+    alliance names."""
     today = today or timezone.localdate()
     week_end = today + timedelta(days=WEEK_DAYS)
     since = today - timedelta(days=OVERDUE_LOOKBACK_DAYS)
-    items = [i for i in agenda_for(user=user, start=since, end=week_end) if i.status == OPEN]
-    names = alliance_names({i.alliance_id for i in items})
-    overdue = [
-        PanelEntry(i, names.get(i.alliance_id, ""), (today - i.day).days) for i in items if i.day < today
-    ]
-    # Longest overdue first: that is where the trouble is.
-    overdue.sort(key=lambda e: (-e.days, e.item.uid))
-    due = [PanelEntry(i, names.get(i.alliance_id, ""), (i.day - today).days) for i in items if i.day >= today]
+    overdue = panel_counts(user=user, start=since, end=today - timedelta(days=1))
+    due = panel_counts(user=user, start=today, end=week_end)
+    names = alliance_names({i.alliance_id for c in (overdue, due) for _, first in c.values() for i in first})
     return {
         "today": today,
         "week_end": week_end,
         "overdue_since": since,
-        "overdue_groups": _group(overdue),
-        "overdue_count": len(overdue),
-        "due_groups": _group(due),
-        "due_count": len(due),
+        "overdue_groups": _groups(overdue, names, lambda i: (today - i.day).days),
+        "overdue_count": sum(count for count, _ in overdue.values()),
+        "due_groups": _groups(due, names, lambda i: (i.day - today).days),
+        "due_count": sum(count for count, _ in due.values()),
     }
 
 

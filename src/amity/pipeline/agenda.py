@@ -31,6 +31,9 @@ from amity.core import agenda
 from .models import OPEN_STAGES, DealRegistration, OpportunityAlliance, OpportunityStage, RegistrationStatus
 
 DATA_KIND = "pipeline"
+OPPORTUNITY_CLOSE = "opportunity_close"
+REGISTRATION_DECISION = "registration_decision"
+REGISTRATION_EXPIRY = "registration_expiry"
 
 
 def _between(qs: Any, field: str, start: date | None, end: date | None) -> Any:
@@ -45,21 +48,27 @@ def _owner(pk: int | None) -> tuple[int, ...]:
     return (pk,) if pk else ()
 
 
-def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[agenda.AgendaItem]:
+def _registrations(alliance_ids: Any) -> Any:
     competitor = AllianceParty.objects.filter(
         alliance_id=OuterRef("alliance_id"), archived_at__isnull=True, organization__is_home=False
     ).exclude(organization_id=OuterRef("organization_id"))
-    regs = (
+    return (
         DealRegistration.objects.filter(alliance_id__in=alliance_ids, archived_at__isnull=True)
         .filter(~Exists(competitor))
         .select_related("alliance", "organization")
     )
-    pending = _between(regs.filter(status=RegistrationStatus.SUBMITTED), "decision_deadline", start, end)
+
+
+def _pending(regs: Any, start: date | None, end: date | None) -> Any:
+    return _between(regs.filter(status=RegistrationStatus.SUBMITTED), "decision_deadline", start, end)
+
+
+def _decision_items(pending: Any) -> Iterable[agenda.AgendaItem]:
     for r in pending.order_by("decision_deadline", "pk"):
         yield agenda.AgendaItem(
             uid=f"dealreg-{r.pk}-decision",
             alliance_id=r.alliance_id,
-            kind="registration_decision",
+            kind=REGISTRATION_DECISION,
             title=f"Decide deal registration: {r.company_name} ({r.organization.name})",
             day=r.decision_deadline,
             url=reverse("pipeline:registration_detail", args=[r.pk]),
@@ -67,20 +76,20 @@ def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[a
             recipients=_owner(r.alliance.owner_id),
             data_kind=DATA_KIND,
         )
-    windows = _between(
-        regs.filter(
-            status__in=(RegistrationStatus.APPROVED, RegistrationStatus.EXPIRED),
-            protection_until__isnull=False,
-        ),
-        "protection_until",
-        start,
-        end,
+
+
+def _windows(regs: Any, start: date | None, end: date | None, statuses: tuple[str, ...]) -> Any:
+    return _between(
+        regs.filter(status__in=statuses, protection_until__isnull=False), "protection_until", start, end
     )
+
+
+def _expiry_items(windows: Any) -> Iterable[agenda.AgendaItem]:
     for r in windows.order_by("protection_until", "pk"):
         yield agenda.AgendaItem(
             uid=f"dealreg-{r.pk}-expiry",
             alliance_id=r.alliance_id,
-            kind="registration_expiry",
+            kind=REGISTRATION_EXPIRY,
             title=f"Deal protection ends: {r.company_name} ({r.organization.name})",
             day=r.protection_until,
             url=reverse("pipeline:registration_detail", args=[r.pk]),
@@ -88,9 +97,11 @@ def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[a
             recipients=_owner(r.alliance.owner_id),
             data_kind=DATA_KIND,
         )
-    # One item per open deal and alliance (thousands in a big program): plain rows rather than
-    # model instances, and the detail URL reversed once.
-    links = _between(
+
+
+def _open_links(alliance_ids: Any, start: date | None, end: date | None) -> Any:
+    """The links of open deals closing in the window: one agenda item each."""
+    return _between(
         OpportunityAlliance.objects.filter(
             alliance_id__in=alliance_ids,
             opportunity__stage__in=OPEN_STAGES,
@@ -99,7 +110,13 @@ def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[a
         "opportunity__close_date",
         start,
         end,
-    ).values_list(
+    )
+
+
+def _link_items(links: Any) -> Iterable[agenda.AgendaItem]:
+    # One item per open deal and alliance (thousands in a big program): plain rows rather than
+    # model instances, and the detail URL reversed once.
+    rows = links.values_list(
         "alliance_id",
         "alliance__owner_id",
         "opportunity_id",
@@ -124,11 +141,11 @@ def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[a
         currency,
         probability,
         owner,
-    ) in links.order_by("opportunity__close_date", "pk"):
+    ) in rows.order_by("opportunity__close_date", "pk"):
         yield agenda.AgendaItem(
             uid=f"opportunity-{pk}-close-{alliance_id}",
             alliance_id=alliance_id,
-            kind="opportunity_close",
+            kind=OPPORTUNITY_CLOSE,
             title=f"Expected close: {name}",
             day=close_date,
             url=url(pk),
@@ -136,6 +153,36 @@ def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[a
             recipients=_owner(owner or alliance_owner),
             data_kind=DATA_KIND,
         )
+
+
+def items(alliance_ids: Any, start: date | None, end: date | None) -> Iterable[agenda.AgendaItem]:
+    regs = _registrations(alliance_ids)
+    yield from _decision_items(_pending(regs, start, end))
+    statuses = (RegistrationStatus.APPROVED, RegistrationStatus.EXPIRED)
+    yield from _expiry_items(_windows(regs, start, end, statuses))
+    yield from _link_items(_open_links(alliance_ids, start, end))
+
+
+def summary(alliance_ids: Any, start: date | None, end: date | None, limit: int) -> agenda.Counted:
+    """The dashboard's counts of open items, counted in the database (a big program has
+    thousands of registrations and hundreds of thousands of open deals), with the first
+    ``limit`` of each kind."""
+    regs = _registrations(alliance_ids)
+    counted = {
+        REGISTRATION_DECISION: agenda.counted(
+            _pending(regs, start, end), "decision_deadline", limit, _decision_items
+        ),
+        REGISTRATION_EXPIRY: agenda.counted(
+            _windows(regs, start, end, (RegistrationStatus.APPROVED,)),
+            "protection_until",
+            limit,
+            _expiry_items,
+        ),
+        OPPORTUNITY_CLOSE: agenda.counted(
+            _open_links(alliance_ids, start, end), "opportunity__close_date", limit, _link_items
+        ),
+    }
+    return {kind: c for kind, c in counted.items() if c[0]}
 
 
 def _detail_url() -> Any:
@@ -147,4 +194,4 @@ def _detail_url() -> Any:
 
 
 def register() -> None:
-    agenda.register("pipeline", items)
+    agenda.register("pipeline", items, summary=summary, data_kind=DATA_KIND)

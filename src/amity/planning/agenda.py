@@ -13,16 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amity.alliances.models import AllianceParty
-from amity.core.agenda import DONE, OPEN, AgendaItem, register
+from amity.core.agenda import DONE, OPEN, AgendaItem, Counted, counted, register
 
 from .models import CLOSED_MILESTONE, JointBusinessPlan, Milestone, PlanAgreement, PlanStatus, day_label
 
 #: Days the sides have to agree a proposed plan before it shows as overdue.
 AGREEMENT_DAYS = 14
+MILESTONE_DUE = "milestone_due"
 
 
-def milestone_items(alliance_ids: Any, start: date | None, end: date | None) -> Iterator[AgendaItem]:
-    """Every roadmap milestone on its due date; done or cancelled ones are DONE."""
+def _milestones(alliance_ids: Any, start: date | None, end: date | None) -> Any:
     qs = (
         Milestone.objects.active()
         .filter(alliance_id__in=alliance_ids)
@@ -32,6 +32,22 @@ def milestone_items(alliance_ids: Any, start: date | None, end: date | None) -> 
         qs = qs.filter(due_date__gte=start)
     if end is not None:
         qs = qs.filter(due_date__lte=end)
+    return qs
+
+
+def milestone_items(alliance_ids: Any, start: date | None, end: date | None) -> Iterator[AgendaItem]:
+    """Every roadmap milestone on its due date; done or cancelled ones are DONE."""
+    return _milestone_items(_milestones(alliance_ids, start, end))
+
+
+def milestone_summary(alliance_ids: Any, start: date | None, end: date | None, limit: int) -> Counted:
+    """The dashboard's count of open milestones, counted in the database (``core.agenda``)."""
+    open_ones = _milestones(alliance_ids, start, end).exclude(status__in=CLOSED_MILESTONE)
+    count, first = counted(open_ones, "due_date", limit, _milestone_items)
+    return {MILESTONE_DUE: (count, first)} if count else {}
+
+
+def _milestone_items(qs: Any) -> Iterator[AgendaItem]:
     for m in qs.order_by("due_date", "id"):
         closed = m.status in CLOSED_MILESTONE
         kind = "Milestone" if m.category == "other" else f"{m.get_category_display()} milestone"
@@ -50,7 +66,7 @@ def milestone_items(alliance_ids: Any, start: date | None, end: date | None) -> 
         yield AgendaItem(
             uid=f"milestone-{m.pk}",
             alliance_id=m.alliance_id,
-            kind="milestone_due",
+            kind=MILESTONE_DUE,
             title=f"Milestone due: {m.title}",
             day=m.due_date,
             url=reverse("planning:alliance_roadmap", args=[m.alliance_id]) + f"#milestone-{m.pk}",
@@ -119,5 +135,5 @@ def _moment(day: date) -> Any:
 
 
 def register_sources() -> None:
-    register("planning.milestones", milestone_items)
+    register("planning.milestones", milestone_items, summary=milestone_summary, data_kind="roadmap")
     register("planning.plan_agreement", plan_agreement_items)
