@@ -48,8 +48,10 @@ def book(manager, partner, alliance, today):
 WINDOWS = [(-365, -1), (0, 7), (-30, 120), (5, 5)]
 
 
+@pytest.mark.parametrize("few", [0, 40], ids=["by-last-day", "all-built"])
 @pytest.mark.parametrize("limit", [0, 1, 2, 4, 10])
-def test_the_summary_equals_counting_the_items(book, alliance, today, limit):
+def test_the_summary_equals_counting_the_items(book, alliance, today, limit, few, monkeypatch):
+    monkeypatch.setattr(agenda, "FEW", few)  # both ways of finding the first ones
     ids = Alliance.objects.filter(pk=alliance.pk).values_list("pk", flat=True)
     for a, b in WINDOWS:
         start, end = today + timedelta(a), today + timedelta(b)
@@ -77,12 +79,12 @@ def test_the_dashboard_counts_every_open_deal_and_shows_the_first(book, manager,
 
 
 def test_a_partner_counts_deals_only_where_the_pipeline_is_shared(book, partner, manager, alliance, today):
-    window = {"start": today - timedelta(365), "end": today + timedelta(7)}
-    assert panel_counts(user=partner, **window)["opportunity_close"][0] == 10
+    window = {"windows": [(today - timedelta(365), today + timedelta(7))]}
+    assert panel_counts(user=partner, **window)[0]["opportunity_close"][0] == 10
     sharing.set_sharing(
         alliance=alliance, changes=[(partner.organization_id, "pipeline", False)], user=manager
     )
-    counted = panel_counts(user=partner, **window)
+    [counted] = panel_counts(user=partner, **window)
     assert "opportunity_close" not in counted and "registration_decision" not in counted
 
 

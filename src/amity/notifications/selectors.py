@@ -103,14 +103,18 @@ class PanelGroup:
         return max(0, self.count - len(self.shown))
 
 
-def panel_counts(*, user: Any, start: date, end: date, limit: int = PANEL_ITEMS_PER_KIND) -> agenda.Counted:
-    """Per kind, the open agenda items from ``start`` to ``end`` that ``user`` may see: how many,
-    and the first ``limit`` of them. Sources with a summary count in the database (a big
-    program's open deals); the others are read item by item, as ``agenda_for`` does."""
+def panel_counts(
+    *, user: Any, windows: list[tuple[date, date]], limit: int = PANEL_ITEMS_PER_KIND
+) -> list[agenda.Counted]:
+    """For each window (first day, last day), per kind the open agenda items ``user`` may see:
+    how many, and the first ``limit`` of them. Sources with a summary count in the database (a
+    big program's open deals); the others are read item by item once for all the windows, as
+    ``agenda_for`` reads them."""
     ids = visible_alliance_ids(user=user)
     organization_id = None if is_internal(user) else getattr(user, "organization_id", None)
     sees = None if is_internal(user) else sharing.kind_filter(organization_id)
-    counted: agenda.Counted = {}
+    first, last = min(w[0] for w in windows), max(w[1] for w in windows)
+    results: list[agenda.Counted] = [{} for _ in windows]
     for source in agenda.registered().values():
         if source.summary is not None and (sees is None or source.data_kind in DataKind.values):
             scope = (
@@ -118,14 +122,17 @@ def panel_counts(*, user: Any, start: date, end: date, limit: int = PANEL_ITEMS_
                 if sees is None
                 else ids.filter(pk__in=shared_alliance_ids(organization_id, source.data_kind))
             )
-            part = source.summary(scope, start, end, limit)
-        else:
-            found = (i for i in source.source(ids, start, end) if agenda.within(i, start, end))
-            if sees is not None:
-                found = (i for i in found if sees(i.alliance_id, i.data_kind))
-            part = agenda.summarize(found, limit)
-        agenda.merge(counted, part, limit)
-    return counted
+            for counted, (start, end) in zip(results, windows, strict=True):
+                agenda.merge(counted, source.summary(scope, start, end, limit), limit)
+            continue
+        found = [i for i in source.source(ids, first, last) if agenda.within(i, first, last)]
+        if sees is not None:
+            found = [i for i in found if sees(i.alliance_id, i.data_kind)]
+        for counted, (start, end) in zip(results, windows, strict=True):
+            agenda.merge(
+                counted, agenda.summarize((i for i in found if agenda.within(i, start, end)), limit), limit
+            )
+    return results
 
 
 def _groups(counted: agenda.Counted, names: dict[int, str], days) -> list[PanelGroup]:
@@ -149,8 +156,7 @@ def dashboard_agenda(*, user: Any, today: date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     week_end = today + timedelta(days=WEEK_DAYS)
     since = today - timedelta(days=OVERDUE_LOOKBACK_DAYS)
-    overdue = panel_counts(user=user, start=since, end=today - timedelta(days=1))
-    due = panel_counts(user=user, start=today, end=week_end)
+    overdue, due = panel_counts(user=user, windows=[(since, today - timedelta(days=1)), (today, week_end)])
     names = alliance_names({i.alliance_id for c in (overdue, due) for _, first in c.values() for i in first})
     return {
         "today": today,
