@@ -97,34 +97,21 @@ def amity_env(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _run(env: dict[str, str], argv: list[str], what: str, timeout: float | None) -> str:
+    result = subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise LoadError(f"{what} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
 def amity(env: dict[str, str], *args: str, timeout: float | None = None) -> str:
     """Run one `amity` command; its stdout, or LoadError with its stderr."""
-    result = subprocess.run(
-        [sys.executable, "-m", "amity.cli", *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise LoadError(f"amity {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
-    return result.stdout
+    return _run(env, [sys.executable, "-m", "amity.cli", *args], f"amity {' '.join(args)}", timeout)
 
 
 def python(env: dict[str, str], code: str, timeout: float | None = 600) -> str:
     """Run Python with Django set up (settings from ``env``); its stdout."""
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise LoadError(f"setup code failed ({result.returncode}):\n{result.stderr[-3000:]}")
-    return result.stdout
+    return _run(env, [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"], "setup code", timeout)
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:

@@ -1094,20 +1094,23 @@ def restore(
             archive.close()
             files = sum(1 for name in manifest["members"] if name.startswith("media/"))
             media_bytes = sum(i["size"] for n, i in manifest["members"].items() if n.startswith("media/"))
-            if dry_run:
-                counts = [TableCount(t, i["model"], i["rows"]) for t, i in manifest["tables"].items()]
+
+            def summary(tables: list[TableCount], **more: Any) -> RestoreSummary:
                 return RestoreSummary(
                     path=path,
                     manifest=manifest,
-                    tables=counts,
+                    tables=tables,
                     files=files,
                     media_bytes=media_bytes,
                     seconds=time.monotonic() - started,
                     engine=connection.vendor,
-                    checked_only=True,
                     notes=notes,
-                    refusals=refusals,
+                    **more,
                 )
+
+            if dry_run:
+                counts = [TableCount(t, i["model"], i["rows"]) for t, i in manifest["tables"].items()]
+                return summary(counts, checked_only=True, refusals=refusals)
             swap = _MediaSwap(media_root, staging)
             if targets:
                 counts, migrated = _restore_migrating(connection, manifest, staging, targets, swap, log)
@@ -1127,17 +1130,7 @@ def restore(
     finally:
         archive.close()
     _analyze(connection, [t.table for t in counts if t.rows], log)
-    return RestoreSummary(
-        path=path,
-        manifest=manifest,
-        tables=counts,
-        files=files,
-        media_bytes=media_bytes,
-        seconds=time.monotonic() - started,
-        engine=connection.vendor,
-        migrated=migrated,
-        notes=notes,
-    )
+    return summary(counts, migrated=migrated)
 
 
 def _analyze(connection: BaseDatabaseWrapper, tables: list[str], log: Log) -> None:
