@@ -125,8 +125,10 @@ def counted(
         return count, []
     if count <= FEW:  # a small program: building them all is cheaper than another query
         return count, sorted(build(qs), key=order)[:limit]
-    last = qs.order_by(day_field).values_list(day_field, flat=True)[min(limit, count) - 1]
-    return count, sorted(build(qs.filter(**{f"{day_field}__lte": last})), key=order)[:limit]
+    days = list(qs.order_by(day_field).values_list(day_field, flat=True)[:limit])
+    if not days:  # archived meanwhile
+        return count, []
+    return count, sorted(build(qs.filter(**{f"{day_field}__lte": days[-1]})), key=order)[:limit]
 
 
 def merge(into: Counted, more: Counted, limit: int) -> None:
