@@ -211,3 +211,42 @@ def test_a_manager_can_register_for_a_partner_and_services_run_the_check(client_
     data = registration_data()
     data["alliance"] = alliance.pk
     assert client_for(manager).post("/pipeline/registrations/new/", data).status_code == 302
+
+
+def test_the_account_list_counts_open_deals_and_its_owner_filter_lists_a_hundred(
+    client_for, manager, home, alliance, monkeypatch
+):
+    """Past CHOICES_SHOWN organizations the owner select lists our company and the first ones by
+    name (and the chosen one), yet any organization still filters; each row counts its open
+    deals only (closed and archived ones left out)."""
+    from amity.core import forms as core_forms
+    from amity.core.services import model_archive
+
+    monkeypatch.setattr(core_forms, "CHOICES_SHOWN", 3)
+    orgs = [f.OrganizationFactory(name=f"Zeta {i:02d}") for i in range(6)]
+    last = orgs[-1]
+    account = AccountFactory(name="Counted GmbH", owner_organization=last)
+    opportunity(user=manager, account=account)
+    opportunity(user=manager, account=account)
+    opportunity(user=manager, account=account, stage=OpportunityStage.CLOSED_WON)
+    archived = opportunity(user=manager, account=account)
+    model_archive(instance=archived, user=manager)
+    client = client_for(manager)
+
+    page = client.get("/pipeline/accounts/").text
+    select = page[
+        page.index('name="owner_organization"') : page.index(
+            "</select>", page.index('name="owner_organization"')
+        )
+    ]
+    assert select.count("<option") == 1 + 3  # "Either side" and three
+    assert home.name in select and last.name not in select  # our company comes first
+
+    filtered = client.get(f"/pipeline/accounts/?owner_organization={last.pk}").text
+    assert "Counted GmbH" in filtered
+    chosen = filtered[filtered.index('name="owner_organization"') :]
+    assert f'value="{last.pk}" selected' in chosen[: chosen.index("</select>")]
+
+    from amity.pipeline.selectors import account_list
+
+    assert account_list(user=manager).get(pk=account.pk).open_opportunities == 2

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from amity.core.forms import VisibleForm, VisibleModelForm
+from amity.core.forms import VisibleForm, VisibleModelForm, limit_choices
 from amity.core.roles import Role
 from amity.partners.models import Contact, Organization
 
@@ -146,16 +146,9 @@ class PartyAddForm(VisibleForm):
         field.empty_label = "Choose an organization…"
         for name in self.fields:
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        self.search = False
-        shown = list(field.queryset[: PARTY_CHOICES_SHOWN + 1])
-        if len(shown) > PARTY_CHOICES_SHOWN:
-            self.search = True
-            shown = shown[:PARTY_CHOICES_SHOWN]
-            chosen = self.data.get(self.add_prefix("organization")) if self.is_bound else None
-            if chosen and str(chosen).isdigit() and all(str(o.pk) != str(chosen) for o in shown):
-                shown += list(field.queryset.filter(pk=chosen))
-        # The widget renders these (one query, shared with the check above), not the queryset.
-        field.widget.choices = [("", field.empty_label), *((o.pk, str(o)) for o in shown)]
+        chosen = self.data.get(self.add_prefix("organization")) if self.is_bound else None
+        # The widget renders at most these (one query), and past them the search box appears.
+        self.search = limit_choices(field, chosen, shown=PARTY_CHOICES_SHOWN)
 
 
 #: How many organizations the add-a-party select lists before it needs its search box.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from .forms import limit_choices
+
 
 class StyledFilterSet(django_filters.FilterSet):
     """A FilterSet whose form renders as the small controls of the list filter bar."""
@@ -13,7 +15,11 @@ class StyledFilterSet(django_filters.FilterSet):
     def form(self) -> forms.Form:
         if not hasattr(self, "_form"):
             form = super().form
-            for field in form.fields.values():
+            for name, field in form.fields.items():
+                if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                    field, forms.ModelMultipleChoiceField
+                ):
+                    limit_choices(field, form.data.get(name))  # not 100,000 <option>s
                 widget = field.widget
                 widget.attrs["class"] = (
                     "form-select form-select-sm"

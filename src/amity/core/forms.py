@@ -71,3 +71,23 @@ def _bootstrap(field: forms.Field) -> None:
         widget.format = "%Y-%m-%d"
     if isinstance(widget, forms.Textarea):
         widget.attrs.setdefault("rows", 3)
+
+
+#: How many records a select lists before it is cut (a big program has 100,000 organizations and
+#: 20,000 alliances: a select of all of them takes seconds to render and cannot be used).
+CHOICES_SHOWN = 100
+
+
+def limit_choices(field: forms.ModelChoiceField, chosen: Any = None, *, shown: int | None = None) -> bool:
+    """Let the select of ``field`` list at most ``shown`` of its records (in the queryset's order)
+    and the chosen one; any record of the queryset still validates. True when some were left out.
+    One query, whatever the number of records."""
+    shown = CHOICES_SHOWN if shown is None else shown
+    rows = list(field.queryset[: shown + 1])
+    cut = len(rows) > shown
+    rows = rows[:shown]
+    if chosen not in (None, "") and str(chosen).isdigit() and all(str(o.pk) != str(chosen) for o in rows):
+        rows += list(field.queryset.filter(pk=chosen))
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *((o.pk, field.label_from_instance(o)) for o in rows)]
+    return cut

@@ -30,7 +30,9 @@ def _alliances(request: Any) -> QuerySet:
 
 
 def _organizations(request: Any) -> QuerySet:
-    return Organization.objects.visible_to(getattr(request, "user", None)).active().order_by("name")
+    return (
+        Organization.objects.visible_to(getattr(request, "user", None)).active().order_by("-is_home", "name")
+    )
 
 
 class AccountFilterSet(StyledFilterSet):

@@ -7,7 +7,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,10 +49,20 @@ def _links_prefetch(user: Any) -> Prefetch:
 
 
 def account_list(*, user: Any) -> QuerySet:
+    """The accounts ``user`` may see, each with its number of open opportunities - a correlated
+    count, so that a page of a million accounts counts the deals of its own rows only (a join
+    with ``GROUP BY`` aggregated every account's deals for the count and for each page)."""
+    open_deals = (
+        Opportunity.objects.filter(_open_filter(), account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Account.objects.visible_to(user)
         .select_related("owner_organization")
-        .annotate(open_opportunities=Count("opportunities", filter=_open_filter("opportunities__")))
+        .annotate(open_opportunities=Coalesce(Subquery(open_deals, output_field=IntegerField()), 0))
     )
 
 
