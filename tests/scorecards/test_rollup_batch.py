@@ -236,6 +236,31 @@ def test_portfolio_rows_are_the_per_alliance_scorecards(world, manager):
     assert explained(total) == explained(kpis.scorecard([a.pk for a, _ in rows], *FY))
 
 
+def test_portfolio_page_scores_its_alliances_and_the_whole_portfolio(world, manager, monkeypatch, client_for):
+    from django.urls import reverse
+
+    from amity.scorecards import views
+
+    portfolio(world, 5)
+    monkeypatch.setattr(views, "PORTFOLIO_PAGE_SIZE", 2)
+    rows, total = portfolio_rows(manager, PERIOD)
+    page, first, page_total = views.portfolio_page(manager, PERIOD, None)
+    assert [a.name for a, _ in first] == [a.name for a, _ in rows[:2]]
+    assert page.paginator.count == 5 and page.paginator.num_pages == 3
+    _, last, _ = views.portfolio_page(manager, PERIOD, "3")
+    assert [(a.name, explained(card)) for a, card in last] == [
+        (a.name, explained(card)) for a, card in rows[4:]
+    ]
+    # The portfolio row is the whole portfolio's on every page.
+    assert explained(page_total) == explained(total)
+    html = (
+        client_for(manager).get(reverse("scorecards:scorecard_portfolio"), {"period": "fy", "page": 2}).content.decode()
+    )
+    assert rows[2][0].name in html and rows[0][0].name not in html
+    assert "3–4 of 5" in html and "Page 2 of 3" in html
+    assert 'href="?period=fy&amp;page=3"' in html and "hx-target" not in html.split('aria-label="Pages"')[1]
+
+
 def _queries(fn) -> int:
     with CaptureQueriesContext(connection) as ctx:
         fn()

@@ -244,6 +244,99 @@ def test_strategic_review_ranking_exports_csv(client_for, executive, portfolio):
     assert reseller[12] == "alliancize"
 
 
+def ranked_names(html: str) -> list[str]:
+    table = html[
+        html.index('data-testid="ranking"') : html.index("</table>", html.index('data-testid="ranking"'))
+    ]
+    return [
+        a
+        for a in (
+            "Stratus Co-sell",
+            "Top Alliance 1",
+            "Top Alliance 2",
+            "Top Alliance 3",
+            "Pacific Reseller",
+            "Weak Marketing",
+        )
+        if a in table
+    ]
+
+
+def test_strategic_review_pages_the_ranking_and_exports_every_row(
+    client_for, executive, portfolio, monkeypatch
+):
+    from amity.alliances import views_portfolio
+
+    monkeypatch.setattr(views_portfolio, "RANKING_PAGE_SIZE", 4)
+    client = client_for(executive)
+    first = content(client.get(REVIEW))
+    assert ranked_names(first) == ["Stratus Co-sell", "Top Alliance 1", "Top Alliance 2", "Top Alliance 3"]
+    assert "1–4 of 6" in first and "Page 1 of 2" in first
+    assert 'href="?page=2#ranking"' in first
+    assert "hx-target" not in first[first.index('id="ranking"') :].split("</nav>")[0]
+    second = content(client.get(REVIEW, {"page": 2}))
+    assert ranked_names(second) == ["Pacific Reseller", "Weak Marketing"]
+    assert "5–6 of 6" in second
+    # Counts and the callouts cover the whole ranking on every page.
+    assert "6 reviewed" in second and "Stratus Co-sell" not in ranked_names(second)
+    assert "Pacific Reseller" in second[second.index('data-testid="alliancize"') :]
+    # A page past the end shows the last one, not an error.
+    assert ranked_names(content(client.get(REVIEW, {"page": 99}))) == ["Pacific Reseller", "Weak Marketing"]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(client.get(REVIEW, {"export": "csv", "page": 2}).streaming_content).decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert len(rows) == 1 + 6
+
+
+def test_strategic_review_matrix_samples_evenly_over_its_limit(client_for, executive, portfolio, monkeypatch):
+    from amity.alliances import views_portfolio
+
+    html = content(client_for(executive).get(REVIEW))
+    assert 'data-testid="matrix-sample"' not in html
+    monkeypatch.setattr(views_portfolio, "MATRIX_POINTS", 4)
+    for url in (REVIEW, PORTFOLIO):
+        html = content(client_for(executive).get(url))
+        assert "3 of 6 reviewed alliances, an even sample across the ranking" in html
+        start = html.index('id="chart-matrix"')
+        chart = html[start : html.index("</script>", start)]
+        # Every second alliance of the ranking: ranks 1, 3 and 5.
+        assert [
+            n
+            for n in (
+                "Stratus Co-sell",
+                "Top Alliance 1",
+                "Top Alliance 2",
+                "Top Alliance 3",
+                "Pacific Reseller",
+                "Weak Marketing",
+            )
+            if f'"name": "{n}"' in chart
+        ] == ["Stratus Co-sell", "Top Alliance 2", "Pacific Reseller"]
+
+
+def test_strategic_review_lists_the_first_unreviewed_and_links_the_rest(
+    client_for, executive, portfolio, monkeypatch
+):
+    from amity.alliances import views_portfolio
+
+    f.AllianceFactory(name="Another Prospect", stage="assess")
+    monkeypatch.setattr(views_portfolio, "UNREVIEWED_SHOWN", 1)
+    html = content(client_for(executive).get(REVIEW))
+    section = html[html.index('data-testid="unreviewed"') :]
+    assert section.count('data-testid="unreviewed-more"') == 1
+    assert "and 1 more in the alliance list" in section
+    link = reverse("alliances:alliance_list") + "?classification=none"
+    assert link in section
+    listed = content(client_for(executive).get(link))
+    assert "Another Prospect" in listed and "Nimbus Prospect" in listed and "Weak Marketing" not in listed
+
+
 @pytest.mark.parametrize("url", [REVIEW, REVIEW + "?export=csv", OBJECTIVES, RULES])
 def test_internal_pages_are_404_for_partner_users(client_for, partner, portfolio, url):
     assert client_for(partner).get(url).status_code == 404

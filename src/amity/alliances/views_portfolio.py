@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +26,7 @@ from amity.notifications import selectors as agenda_selectors
 
 from . import rules as review_rules
 from . import selectors
+from .filters import NOT_REVIEWED
 from .models import (
     Alliance,
     AllianceType,
@@ -68,6 +70,14 @@ STAGE_GUIDE = {
     Stage.RETIRED.value: ("Exit completed", "Exit strategy (activated)"),
 }
 
+#: Rows of the ranking per page of the strategic review; the CSV export has every row.
+RANKING_PAGE_SIZE = 50
+#: Points of the strategic-review matrix at most: beyond it, an even sample across the ranking
+#: (a cloud of tens of thousands of points reads no better and weighs megabytes).
+MATRIX_POINTS = 400
+#: Unreviewed alliances listed at most; the rest through the alliance list's filter.
+UNREVIEWED_SHOWN = 20
+
 OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "is", "!=": "is not", "in": "is one of"}
 
 
@@ -83,9 +93,20 @@ def _short(name: str, limit: int = 18) -> str:
 # --- read functions for the pages --------------------------------------------------------
 
 
-def matrix_data(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Strategic score × commercial value, one point per reviewed alliance."""
+def matrix_data(rows: list[dict[str, Any]], limit: int | None = None) -> dict[str, Any]:
+    """Strategic score × commercial value, one point per reviewed alliance.
+
+    Over ``limit`` (default ``MATRIX_POINTS``) reviewed alliances the chart plots an even sample
+    across the ranking, the first ranked included; ``sampled`` says how many of how many.
+    """
+    limit = limit or MATRIX_POINTS
+    total = len(rows)
+    if total > limit:
+        step = -(-total // limit)  # ceiling: at most ``limit`` points
+        rows = rows[::step]
     return {
+        "total": total,
+        "sampled": len(rows) if total > len(rows) else None,
         "points": [
             {
                 "name": r["alliance"].name,
@@ -189,20 +210,32 @@ def _fired_flag_rules(row: dict[str, Any], flag: str) -> list[str]:
     ]
 
 
-def review_page(*, user: Any) -> dict[str, Any]:
-    """The portfolio strategic review (internal users)."""
+def review_page(*, user: Any, page_number: Any = None) -> dict[str, Any]:
+    """The portfolio strategic review (internal users).
+
+    The ranking is computed over every reviewed alliance (ranks, counts, tier fit), the table
+    shows one page of it (``RANKING_PAGE_SIZE`` rows), ``rows`` keeps them all for the export.
+    """
     ranking = selectors.strategic_review_ranking(user=user)
-    for row in ranking["rows"]:
+    rows = ranking["rows"]
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(page_number)
+    for row in page.object_list:
         row["fit_label"] = FIT_LABELS.get(row["fit"], row["fit"])
         row["flag_labels"] = [FLAG_LABELS.get(f, f.replace("_", " ").capitalize()) for f in row["flags"]]
     alliancize = [{**row, "why": _fired_flag_rules(row, "alliancize")} for row in ranking["alliancize"]]
+    unreviewed = ranking["unreviewed"]
     return {
         "ranking": ranking,
-        "rows": ranking["rows"],
+        "rows": rows,
+        "page": page,
+        "page_rows": page.object_list,
         "alliancize": alliancize,
-        "matrix": matrix_data(ranking["rows"]),
+        "matrix": matrix_data(rows),
         "threshold": selectors.strategic_threshold(),
-        "misfits": sum(1 for r in ranking["rows"] if r["fit"] in ("over", "under")),
+        "misfits": sum(1 for r in rows if r["fit"] in ("over", "under")),
+        "unreviewed_shown": unreviewed[:UNREVIEWED_SHOWN],
+        "unreviewed_more": max(0, len(unreviewed) - UNREVIEWED_SHOWN),
+        "unreviewed_url": reverse("alliances:alliance_list") + f"?classification={NOT_REVIEWED}",
     }
 
 
@@ -363,7 +396,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 @login_required
 def strategic_review(request: HttpRequest) -> HttpResponse:
     require_internal(request.user, hide=True)
-    context = review_page(user=request.user)
+    context = review_page(user=request.user, page_number=request.GET.get("page"))
     if request.GET.get("export") == "csv":
         return csv_response("strategic-review.csv", RANKING_HEADER, ranking_csv_rows(context["rows"]))
     return render(request, "alliances/strategic_review.html", {"title": "Strategic review", **context})

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,28 +53,52 @@ def _period(request: HttpRequest) -> tuple[str, periods.Period, list[tuple[str, 
     return kind, period, choices
 
 
-def portfolio_rows(user, period) -> tuple[list, kpis.Scorecard]:
-    """(alliance, scorecard) for every visible alliance past identification, and the portfolio's."""
-    alliances = list(
+#: Alliances per page of the portfolio scorecard; the PDF report has every one.
+PORTFOLIO_PAGE_SIZE = 50
+
+
+def _scored_alliances(user) -> list[Alliance]:
+    """Every visible alliance past identification, strategic tiers first."""
+    return list(
         Alliance.objects.visible_to(user)
         .filter(archived_at__isnull=True)
         .exclude(stage__in=["retired", "identify"])
         .select_related("tier")
         .order_by(F("tier__rank").asc(nulls_last=True), "name")
     )
-    # One batch: each alliance's scorecard (by id) and the portfolio's (None), in a constant
-    # number of queries.
-    groups: dict[int | None, list[int]] = {a.pk: [a.pk] for a in alliances}
-    groups[None] = [a.pk for a in alliances]
+
+
+def portfolio_rows(user, period) -> tuple[list, kpis.Scorecard]:
+    """(alliance, scorecard) for every visible alliance past identification, and the portfolio's."""
+    everyone = _scored_alliances(user)
+    return _scored(everyone, everyone, period)
+
+
+def portfolio_page(user, period, page_number=None) -> tuple[Page, list, kpis.Scorecard]:
+    """One page of the portfolio scorecard: (page, rows, the portfolio's scorecard). Only the
+    page's alliances are scored one by one; the portfolio row still covers them all."""
+    everyone = _scored_alliances(user)
+    page = Paginator(everyone, PORTFOLIO_PAGE_SIZE).get_page(page_number)
+    rows, total = _scored(list(page.object_list), everyone, period)
+    return page, rows, total
+
+
+def _scored(shown: list[Alliance], everyone: list[Alliance], period) -> tuple[list, kpis.Scorecard]:
+    # One batch: each shown alliance's scorecard (by id) and the portfolio's (None), in a
+    # constant number of queries.
+    groups: dict[int | None, list[int]] = {a.pk: [a.pk] for a in shown}
+    groups[None] = [a.pk for a in everyone]
     cards = kpis.scorecards(groups, period.start, period.end)
-    return [(a, cards[a.pk]) for a in alliances], cards[None]
+    return [(a, cards[a.pk]) for a in shown], cards[None]
 
 
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     require_internal(request.user, INTERNAL)
     kind, period, choices = _period(request)
-    rows, total = portfolio_rows(request.user, period)
+    page, rows, total = portfolio_page(request.user, period, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "scorecards/portfolio.html",
@@ -83,6 +108,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "choices": choices,
             "rows": rows,
+            "page": page,
+            "querystring": query.urlencode(),
             "total": total,
             "dimensions": Dimension.choices,
         },
