@@ -77,42 +77,27 @@ def crm_import(tmp: Path, vendor: str, rows: int, accounts: int) -> dict:
 
 def mapping_shared(rows: int) -> dict:
     """``bench_mapping_db``: ``rows`` accounts per side (half shared) written raw, then
-    ``account_pairs`` for both sides + ``overlap_matrix`` beside SQL keys + a set intersection."""
-    from bench_mapping_db import KEY_SQL, fill
-    from django.db import connection
+    ``shared_overlap`` (the matrix in the database) beside SQL keys + a set intersection."""
+    from bench_mapping_db import fill, measure
 
     from amity.partners.models import Organization
-    from amity.pipeline.mapping.shared import overlap_matrix
-    from amity.pipeline.services_mapping import account_pairs
 
     ours = Organization.objects.create(name=f"Bench mapping ours {time.time_ns()}")
     theirs = Organization.objects.create(name=f"Bench mapping theirs {time.time_ns()}")
     t0 = time.perf_counter()
     fill(rows, ours.pk, theirs.pk)
     fill_s = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(KEY_SQL, [ours.pk])
-        a = {key for (key,) in cursor.fetchall()}
-        cursor.execute(KEY_SQL, [theirs.pk])
-        b = {key for (key,) in cursor.fetchall()}
-    shared = a & b
-    baseline_s = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    matrix = overlap_matrix(account_pairs(ours.pk), account_pairs(theirs.pk), cap=100)
-    amity_s = time.perf_counter() - t0
+    measured = measure(ours.pk, theirs.pk)
     return _result(
         "mapping_shared",
         f"Account mapping, shared, {rows:,} × {rows:,}",
         None,
-        amity_s,
-        baseline_s,
-        equal=matrix.total == len(shared),
+        measured["amity_s"],
+        measured["baseline_s"],
+        equal=measured["equal"],
         parameters={"rows_per_side": rows, "fill_s": round(fill_s, 1)},
         goal_seconds=5.0 if rows >= 1_000_000 else None,
-        answer_size=matrix.total,
+        answer_size=measured["overlap"],
     )
 
 

@@ -184,3 +184,69 @@ def test_the_list_page_has_constant_queries(
     client = client_for(manager)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("pipeline:mapping_list")).status_code == 200
+
+
+def _random_world(home, partner, seed: int) -> None:
+    """Two lists with shared keys, duplicates of one key in several statuses, accounts without a
+    key, archived accounts and deals, open and closed deals, and names that sort differently by
+    code point than alphabetically."""
+    import random
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from amity.pipeline.models import Account, Opportunity
+
+    rng = random.Random(seed)
+    names = ["", "acme", "Éclair", "zeta", "Zürich", "ärger", "beta", "ω-systems", "初创", "globex", "a b"]
+    accounts = []
+    for owner in (home, partner):
+        # Active names are unique per owner (a constraint); domains repeat, so one key can stand
+        # for several accounts in different statuses.
+        for i, name in enumerate(rng.sample(names + [f"co {n}" for n in range(200)], 160)):
+            domain = rng.choice(["", "", f"{rng.choice(names[1:]).replace(' ', '')}.example"])
+            accounts.append(
+                Account(
+                    owner_organization=owner,
+                    name=name or "—",
+                    normalized_name=name.lower(),
+                    domain=domain.lower(),
+                    status=rng.choice(["customer", "prospect", "prospect"]),
+                    archived_at=timezone.now() if i % 10 == 9 else None,
+                )
+            )
+    Account.objects.bulk_create(accounts)
+    deals = []
+    for account in rng.sample(accounts, 90):
+        deals.append(
+            Opportunity(
+                name="Deal", account=account, amount=Decimal("10"), currency="EUR",
+                stage=rng.choice(["prospecting", "proposal", "closed_won", "closed_lost"]),
+                probability=10, close_date=date.today() + timedelta(days=5),
+                archived_at=timezone.now() if rng.random() < 0.2 else None,
+            )
+        )  # fmt: skip
+    Opportunity.objects.bulk_create(deals)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_overlap_in_the_database_equals_the_plain_matrix_of_account_pairs(home, partner_org, seed):
+    _random_world(home, partner_org, seed)
+    for cap in (None, 0, 1, 3):
+        expected = overlap_matrix(
+            services.account_pairs(home.pk), services.account_pairs(partner_org.pk), cap=cap
+        )
+        got = services.shared_overlap(home.pk, partner_org.pk, cap=cap)
+        assert got == expected, cap
+    # The world exercises what it is for: shared keys, and open deals deciding a status.
+    assert expected.total > 5
+    assert expected.row_total("open_opportunity") + expected.column_total("open_opportunity") > 0
+    with pytest.raises(ValueError, match="cap"):
+        services.shared_overlap(home.pk, partner_org.pk, cap=-1)
+
+
+def test_the_overlap_of_organizations_without_accounts_is_empty(home, partner_org):
+    matrix = services.shared_overlap(home.pk, partner_org.pk, cap=5)
+    assert matrix.total == 0 and (matrix.ours_total, matrix.theirs_total) == (0, 0)
+    assert matrix == overlap_matrix([], [], cap=5)
