@@ -390,3 +390,44 @@ def test_rules_page_links_admins_to_the_admin(client_for, admin):
     html = content(client_for(admin).get(RULES))
     assert "/admin/alliances/reviewrule/" in html
     assert "/admin/alliances/gaterequirement/" in html
+
+
+def test_strategic_review_explains_the_first_candidates_and_counts_the_rest(
+    client_for, executive, portfolio, monkeypatch
+):
+    from amity.alliances import views_portfolio
+
+    monkeypatch.setattr(views_portfolio, "ALLIANCIZE_SHOWN", 0)
+    html = content(client_for(executive).get(REVIEW))
+    callout = html[html.index('data-testid="alliancize"') : html.index('data-testid="ranking"')]
+    assert "Pacific Reseller" not in callout and "and 1 more, flagged in the ranking below" in callout
+    monkeypatch.setattr(views_portfolio, "ALLIANCIZE_SHOWN", 10)
+    html = content(client_for(executive).get(REVIEW))
+    callout = html[html.index('data-testid="alliancize"') : html.index('data-testid="ranking"')]
+    assert "Pacific Reseller" in callout and "Why:" in callout and "more, flagged" not in callout
+
+
+def test_the_ranking_reads_in_constant_queries(executive, portfolio):
+    from amity.alliances import selectors
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            ranking = selectors.strategic_review_ranking(user=executive)
+            # What the pages and the API read of every row and unreviewed alliance.
+            for r in ranking["rows"]:
+                (
+                    r["alliance"].name,
+                    r["alliance"].get_absolute_url(),
+                    r["review"].review_date,
+                    r["review"].pk,
+                )
+            for a in ranking["unreviewed"]:
+                (a.name, a.get_alliance_type_display(), a.get_stage_display(), a.tier and a.tier.name)
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i in range(5):
+        a = f.AllianceFactory(name=f"More {i}", tier=tier("Gold"))
+        f.ReviewFactory(alliance=a, **WEAK)
+        f.AllianceFactory(name=f"Unreviewed {i}", tier=tier("Silver"))
+    assert queries() == few <= 5

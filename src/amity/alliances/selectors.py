@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -224,6 +225,50 @@ RANKING_REVIEW_FIELDS = (
 )
 
 
+#: Alliance fields the ranking never shows, not loaded.
+RANKING_DEFERRED = (
+    "created_at",
+    "updated_at",
+    "description",
+    "stage_changed_at",
+    "exit_plan",
+    "start_date",
+    "end_date",
+)
+
+
+@dataclass(slots=True)
+class RankedReview:
+    """What the ranking shows of an alliance's latest review - a plain row, not a model instance
+    (20,000 of them at a large program). ``explanation`` is loaded on demand
+    (``with_explanations``)."""
+
+    id: int
+    alliance_id: int
+    review_date: date
+    criteria_total: int
+    activities_count: int
+    commitment_signals: int
+    classification: str
+    recommended_tier_id: int | None
+    flags: Any = None
+    explanation: Any = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def with_explanations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Load the explanation JSON of these ranking rows' reviews (which rules fired), in one query."""
+    explanations = dict(
+        StrategicReview.objects.filter(pk__in=[r["review"].pk for r in rows]).values_list("pk", "explanation")
+    )
+    for r in rows:
+        r["review"].explanation = explanations.get(r["review"].pk)
+    return rows
+
+
 def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
     """The portfolio strategic review: ranking, tier fit, over-subscribed tiers, candidates.
 
@@ -233,35 +278,38 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
         return {"rows": [], "tiers": [], "unreviewed": [], "alliancize": []}
     # One correlated subquery (the latest review's id) per alliance; the reviews in one query
     # without their explanation JSON - only its flags, extracted by the database.
-    alliances = list(
-        with_latest_review(
-            Alliance.objects.visible_to(user).active().select_related("tier", "owner"), "review_id"
-        ).order_by("name")
-    )
+    # Alliances without the fields no ranking shows (tens of thousands of rows: each datetime
+    # and text costs); their tiers from the one query of the tiers below.
+    visible = Alliance.objects.visible_to(user).active()
+    ranked = with_latest_review(visible.defer(*RANKING_DEFERRED), "review_id")
+    alliances = list(ranked.order_by("name"))
     # The partners' names as plain rows (no party and organization instances per alliance).
+    # Parties and reviews are selected by subqueries, not lists of tens of thousands of ids.
     names: dict[int, list[str]] = {}
     for alliance_id, name in (
         AllianceParty.objects.active()
-        .filter(alliance__in=[a.pk for a in alliances])
+        .filter(alliance__in=visible.values("pk"))
         .exclude(role=PartyRole.HOST)
         .order_by("id")
         .values_list("alliance_id", "organization__name")
     ):
         names.setdefault(alliance_id, []).append(name)
-    review_ids = [a.review_id for a in alliances if a.review_id]
     reviews = {
-        r.alliance_id: r
-        for r in StrategicReview.objects.filter(pk__in=review_ids)
-        .only(*RANKING_REVIEW_FIELDS)
-        .annotate(explanation_flags=KeyTransform("flags", "explanation"))
+        values[1]: RankedReview(*values)
+        for values in StrategicReview.objects.filter(pk__in=ranked.order_by().values("review_id"))
+        .order_by()
+        .values_list(*RANKING_REVIEW_FIELDS, KeyTransform("flags", "explanation"))
     }
     tiers = {t.pk: t for t in Tier.objects.active()}
+    for a in alliances:
+        if a.tier_id in tiers:
+            a.tier = tiers[a.tier_id]  # the same row, no query per alliance
     rows = []
     for a in alliances:
         review = reviews.get(a.pk)
         if review is None:
             continue
-        flags = review.explanation_flags if isinstance(review.explanation_flags, list) else []
+        flags = review.flags if isinstance(review.flags, list) else []
         current = tiers.get(a.tier_id)
         recommended = tiers.get(review.recommended_tier_id)
         if current and recommended:
@@ -314,14 +362,6 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
         for t in sorted(tiers.values(), key=lambda t: t.rank)
     ]
     alliancize = [r for r in rows if "alliancize" in r["flags"]]
-    # The candidates' pages explain which rules fired: their explanations, in one query.
-    explanations = dict(
-        StrategicReview.objects.filter(pk__in=[r["review"].pk for r in alliancize]).values_list(
-            "pk", "explanation"
-        )
-    )
-    for r in alliancize:
-        r["review"].explanation = explanations.get(r["review"].pk)
     return {
         "rows": rows,
         "tiers": tier_rows,

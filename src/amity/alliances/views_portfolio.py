@@ -75,6 +75,8 @@ RANKING_PAGE_SIZE = 50
 #: Points of the strategic-review matrix at most: beyond it, an even sample across the ranking
 #: (a cloud of tens of thousands of points reads no better and weighs megabytes).
 MATRIX_POINTS = 400
+#: Channel partners worth alliancizing listed at most (the highest ranked), with why.
+ALLIANCIZE_SHOWN = 10
 #: Unreviewed alliances listed at most; the rest through the alliance list's filter.
 UNREVIEWED_SHOWN = 20
 
@@ -222,7 +224,9 @@ def review_page(*, user: Any, page_number: Any = None) -> dict[str, Any]:
     for row in page.object_list:
         row["fit_label"] = FIT_LABELS.get(row["fit"], row["fit"])
         row["flag_labels"] = [FLAG_LABELS.get(f, f.replace("_", " ").capitalize()) for f in row["flags"]]
-    alliancize = [{**row, "why": _fired_flag_rules(row, "alliancize")} for row in ranking["alliancize"]]
+    # The first candidates, with the rules that made them candidates (their explanations).
+    shown = selectors.with_explanations(ranking["alliancize"][:ALLIANCIZE_SHOWN])
+    alliancize = [{**row, "why": _fired_flag_rules(row, "alliancize")} for row in shown]
     unreviewed = ranking["unreviewed"]
     return {
         "ranking": ranking,
@@ -230,6 +234,7 @@ def review_page(*, user: Any, page_number: Any = None) -> dict[str, Any]:
         "page": page,
         "page_rows": page.object_list,
         "alliancize": alliancize,
+        "alliancize_more": len(ranking["alliancize"]) - len(alliancize),
         "matrix": matrix_data(rows),
         "threshold": selectors.strategic_threshold(),
         "misfits": sum(1 for r in rows if r["fit"] in ("over", "under")),
