@@ -174,6 +174,9 @@ def section(run: dict) -> str:
         markdown_table(run["results"]),
         "",
     ]
+    http = next((r for r in run["results"] if r.get("name") == "http_load" and r.get("result")), None)
+    if http:
+        lines += http_section(http["result"])
     notes = missed(run["results"])
     if notes:
         lines += ["Goals missed: " + "; ".join(notes) + ".", ""]
@@ -188,6 +191,32 @@ def section(run: dict) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def http_section(result: dict) -> list[str]:
+    """HTTP under load (``http_load.py``): a row per page or API list."""
+    machine = result.get("machine", {})
+    load = machine.get("load_average")
+    lines = [
+        f"HTTP under load (wrk, {result.get('connections', '?')} connections, "
+        f"{result.get('duration_s', '?')} s per URL, {result.get('gunicorn_workers', '?')} gunicorn workers"
+        + (f", load average {load[0]} at the start" if load else "")
+        + f"; goal p95 ≤ {result.get('goal_p95_ms', 150):g} ms):",
+        "",
+        "| URL | requests | req/s | p50 | p95 | p99 | non-2xx | app CPU / request | met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for u in result.get("urls", []):
+        name = f"{u['name']} `{u['path']}`"
+        if u.get("skipped"):
+            lines.append(f"| {name} | — | — | — | — | — | — | — | no: {u['skipped']} |")
+            continue
+        lines.append(
+            f"| {name} | {u.get('requests', 0):,} | {u.get('rps', 0):.1f} | {_time(u.get('p50_ms'))} | "
+            f"{_time(u.get('p95_ms'))} | {_time(u.get('p99_ms'))} | {u.get('non_2xx', 0)} | "
+            f"{_time(u.get('app_cpu_ms_per_request'))} | {'yes' if u.get('meets_goal') else '**no**'} |"
+        )
+    return lines + [""]
 
 
 def append_doc(run: dict) -> Path:
