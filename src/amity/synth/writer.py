@@ -300,7 +300,9 @@ class Sink:
                             [table.name, table.pk_column],
                         )
                     if not self.connection.in_atomic_block:
-                        cursor.execute(f"ANALYZE {quote(table.name)}")
+                        # Statistics, and the visibility map a live database's autovacuum keeps
+                        # (index-only scans need it; a bulk load leaves it empty).
+                        cursor.execute(f"VACUUM (ANALYZE) {quote(table.name)}")
             if self.vendor == "sqlite" and not self.connection.in_atomic_block:
                 cursor.execute("PRAGMA optimize")
         if self._cursor is not None:

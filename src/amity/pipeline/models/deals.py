@@ -192,6 +192,12 @@ class Opportunity(BaseModel):
                 condition=Q(stage__in=[str(s) for s in OPEN_STAGES], archived_at__isnull=True),
                 name="pipeline_opp_open_close_idx",
             ),
+            # Which accounts have an open deal (account mapping, the account list's counts).
+            models.Index(
+                fields=["account"],
+                condition=Q(stage__in=[str(s) for s in OPEN_STAGES], archived_at__isnull=True),
+                name="pipeline_opp_open_account_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
