@@ -254,7 +254,9 @@ def test_portfolio_page_scores_its_alliances_and_the_whole_portfolio(world, mana
     # The portfolio row is the whole portfolio's on every page.
     assert explained(page_total) == explained(total)
     html = (
-        client_for(manager).get(reverse("scorecards:scorecard_portfolio"), {"period": "fy", "page": 2}).content.decode()
+        client_for(manager)
+        .get(reverse("scorecards:scorecard_portfolio"), {"period": "fy", "page": 2})
+        .content.decode()
     )
     assert rows[2][0].name in html and rows[0][0].name not in html
     assert "3–4 of 5" in html and "Page 2 of 3" in html
