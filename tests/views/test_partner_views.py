@@ -444,3 +444,28 @@ def test_our_own_company_cannot_be_archived(client_for, admin, home):
     assert "Our own company cannot be archived." in response.content.decode()
     home.refresh_from_db()
     assert home.archived_at is None
+
+
+def test_a_long_list_counts_up_to_the_cap_and_says_more(client_for, manager, orgs, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from amity.core import views
+
+    client = client_for(manager)
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        html = content(client.get(ORG_LIST, {"per_page": 1}))
+    assert 'data-testid="result-count">1–1 of more than 2; filter to narrow the list<' in html
+    assert "Page 1 of 3+" in html
+    # One count of the list, of at most cap + 1 primary keys.
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert len(counts) == 1 and '"partners_organization"."id"' in counts[0] and "LIMIT 3" in counts[0]
+    # The last page within the cap answers; a filter under the cap shows the exact count.
+    assert 'data-testid="result-count">3–3 of more than 2' in content(
+        client.get(ORG_LIST, {"per_page": 1, "page": 9})
+    )
+    html = content(client.get(ORG_LIST, {"partner_kind": PartnerKind.VAR, "per_page": 1}))
+    assert 'data-testid="result-count">1–1 of 1<' in html
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    assert 'data-testid="result-count">1–3 of 3<' in content(client.get(ORG_LIST))

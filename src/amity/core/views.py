@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -34,6 +35,34 @@ from django.views.decorators.cache import never_cache
 from .export import csv_response
 from .permissions import can, get_visible_or_404
 from .services import ConflictError, model_archive, model_restore
+
+#: Rows a list counts at most: past it the list says "more than …" instead of counting millions
+#: of rows on every page (a deal list of a large program); filters narrow it.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` + 1 rows of a queryset (one ``COUNT`` over a
+    ``LIMIT``-ed subquery of primary keys, without ordering or shown-only annotations).
+    ``capped`` says the list has more; pages reach the first ``cap`` + 1 rows."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, models.QuerySet):
+            return super().count
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def cap_label(self) -> str:
+        return f"{self.cap:,}"
 
 
 @never_cache
@@ -142,7 +171,7 @@ class ObjectListView(LoginRequiredMixin, View):
         qs = qs.order_by(order_by, "pk")
         if request.GET.get("export") == "csv":
             return self.export(qs, self.get_columns(request))
-        paginator = Paginator(qs, self.page_size(request))
+        paginator = CappedPaginator(qs, self.page_size(request))
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
