@@ -88,3 +88,13 @@ def test_the_record_is_paginated_with_bounded_queries(
     with django_assert_max_num_queries(12):
         page = client.get("/account/sign-ins/")
     assert "1–10 of 41" in page.text
+
+
+def test_a_long_record_counts_up_to_the_cap(history, admin, client_for, monkeypatch):
+    from amity.core import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    page = client_for(admin).get("/account/sign-ins/", {"outcome": "failure"})
+    assert "1–2 of 2" in page.text  # under the cap: the exact count
+    page = client_for(admin).get("/account/sign-ins/")
+    assert "of more than 2; filter to narrow the list" in page.text

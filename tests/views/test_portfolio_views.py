@@ -244,22 +244,22 @@ def test_strategic_review_ranking_exports_csv(client_for, executive, portfolio):
     assert reseller[12] == "alliancize"
 
 
+#: The portfolio fixture's reviewed alliances in the ranking's order.
+RANKED = (
+    "Stratus Co-sell",
+    "Top Alliance 1",
+    "Top Alliance 2",
+    "Top Alliance 3",
+    "Pacific Reseller",
+    "Weak Marketing",
+)
+
+
 def ranked_names(html: str) -> list[str]:
     table = html[
         html.index('data-testid="ranking"') : html.index("</table>", html.index('data-testid="ranking"'))
     ]
-    return [
-        a
-        for a in (
-            "Stratus Co-sell",
-            "Top Alliance 1",
-            "Top Alliance 2",
-            "Top Alliance 3",
-            "Pacific Reseller",
-            "Weak Marketing",
-        )
-        if a in table
-    ]
+    return [a for a in RANKED if a in table]
 
 
 def test_strategic_review_pages_the_ranking_and_exports_every_row(
@@ -306,18 +306,11 @@ def test_strategic_review_matrix_samples_evenly_over_its_limit(client_for, execu
         start = html.index('id="chart-matrix"')
         chart = html[start : html.index("</script>", start)]
         # Every second alliance of the ranking: ranks 1, 3 and 5.
-        assert [
-            n
-            for n in (
-                "Stratus Co-sell",
-                "Top Alliance 1",
-                "Top Alliance 2",
-                "Top Alliance 3",
-                "Pacific Reseller",
-                "Weak Marketing",
-            )
-            if f'"name": "{n}"' in chart
-        ] == ["Stratus Co-sell", "Top Alliance 2", "Pacific Reseller"]
+        assert [n for n in RANKED if f'"name": "{n}"' in chart] == [
+            "Stratus Co-sell",
+            "Top Alliance 2",
+            "Pacific Reseller",
+        ]
 
 
 def test_strategic_review_lists_the_first_unreviewed_and_links_the_rest(

@@ -14,7 +14,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+
+from amity.core.views import CappedPaginator
 
 from . import services
 from .admin_site import needs_second_factor
@@ -256,7 +257,7 @@ def signins(request: HttpRequest) -> HttpResponse:
             events = events.filter(username__iexact=form.cleaned_data["user"].strip())
         if form.cleaned_data["outcome"]:
             events = events.filter(outcome=form.cleaned_data["outcome"])
-    page = Paginator(events, settings.AMITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events, settings.AMITY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

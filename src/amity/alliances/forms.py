@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from amity.core.forms import VisibleForm, VisibleModelForm, limit_choices
+from amity.core.forms import CHOICES_SHOWN, VisibleForm, VisibleModelForm, limit_choices
 from amity.core.roles import Role
 from amity.partners.models import Contact, Organization
 
@@ -152,7 +152,7 @@ class PartyAddForm(VisibleForm):
 
 
 #: How many organizations the add-a-party select lists before it needs its search box.
-PARTY_CHOICES_SHOWN = 100
+PARTY_CHOICES_SHOWN = CHOICES_SHOWN
 
 
 class MemberAddForm(VisibleForm):

@@ -276,10 +276,10 @@ def strategic_review_ranking(*, user: Any) -> dict[str, Any]:
     """
     if not is_internal(user):
         return {"rows": [], "tiers": [], "unreviewed": [], "alliancize": []}
-    # One correlated subquery (the latest review's id) per alliance; the reviews in one query
-    # without their explanation JSON - only its flags, extracted by the database.
-    # Alliances without the fields no ranking shows (tens of thousands of rows: each datetime
-    # and text costs); their tiers from the one query of the tiers below.
+    # The alliances with one correlated subquery (the latest review's id) and without the fields
+    # no ranking shows (tens of thousands of rows: each datetime and text costs); their tiers
+    # from the one query of the tiers below; the reviews as plain rows with only the flags of
+    # their explanation JSON, extracted by the database.
     visible = Alliance.objects.visible_to(user).active()
     ranked = with_latest_review(visible.defer(*RANKING_DEFERRED), "review_id")
     alliances = list(ranked.order_by("name"))

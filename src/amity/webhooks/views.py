@@ -23,7 +23,7 @@ from amity.core.models import user_role
 from amity.core.permissions import can, get_visible_or_404
 from amity.core.roles import Role
 from amity.core.services import ConflictError
-from amity.core.views import _errors_to_form
+from amity.core.views import CappedPaginator, _errors_to_form
 
 from . import catalog, selectors, services
 from .forms import SubscriptionForm
@@ -161,7 +161,7 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, subscription: Subscription, *, secret: str | None = None) -> HttpResponse:
     show = request.GET.get("status") if request.GET.get("status") in DeliveryStatus.values else None
     deliveries = selectors.delivery_list(user=request.user, subscription=subscription, status=show)
-    page = Paginator(deliveries, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(deliveries, 25).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "title": subscription.name,
         "subscription": subscription,

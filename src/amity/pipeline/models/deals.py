@@ -130,6 +130,8 @@ class OpportunityStage(models.TextChoices):
 
 CLOSED_STAGES = (OpportunityStage.CLOSED_WON, OpportunityStage.CLOSED_LOST)
 OPEN_STAGES = tuple(s for s in OpportunityStage if s not in CLOSED_STAGES)
+#: An open deal that is not archived (the condition of the open-deal partial indexes).
+OPEN_DEAL = Q(stage__in=[str(s) for s in OPEN_STAGES], archived_at__isnull=True)
 #: Default win probability per stage (percent), used when none is given.
 STAGE_PROBABILITY = {
     OpportunityStage.PROSPECTING: 10,
@@ -189,13 +191,13 @@ class Opportunity(BaseModel):
             # ones (millions at a large program).
             models.Index(
                 fields=["close_date"],
-                condition=Q(stage__in=[str(s) for s in OPEN_STAGES], archived_at__isnull=True),
+                condition=OPEN_DEAL,
                 name="pipeline_opp_open_close_idx",
             ),
             # Which accounts have an open deal (account mapping, the account list's counts).
             models.Index(
                 fields=["account"],
-                condition=Q(stage__in=[str(s) for s in OPEN_STAGES], archived_at__isnull=True),
+                condition=OPEN_DEAL,
                 name="pipeline_opp_open_account_idx",
             ),
         ]
